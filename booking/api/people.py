@@ -1,0 +1,57 @@
+"""Tenants, users and tokens."""
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from booking.api.context import actor, now
+from booking.models import Tenant, User
+from booking.schemas.people import TenantSchema, TokenSchema, UserSchema
+from booking.services import auth, people
+
+blp = Blueprint("people", __name__, url_prefix="/api/v1", description="Tenants, users and tokens")
+
+
+@blp.get("/tenants")
+@blp.response(200, TenantSchema(many=True))
+def list_tenants() -> list[Tenant]:
+    """Tenants: all for staff, one's own for tenants."""
+    return list(people.list_tenants(actor()))
+
+
+@blp.post("/tenants")
+@blp.arguments(TenantSchema)
+@blp.response(201, TenantSchema)
+def create_tenant(data: dict[str, Any]) -> Tenant:
+    """Create a tenant (admin)."""
+    return people.create_tenant(actor(), data["name"], now())
+
+
+@blp.get("/users")
+@blp.response(200, UserSchema(many=True))
+def list_users() -> list[User]:
+    """Users: all for staff; a tenant admin sees their own tenant's."""
+    return list(people.list_users(actor()))
+
+
+@blp.post("/users")
+@blp.arguments(UserSchema)
+@blp.response(201, UserSchema)
+def create_user(data: dict[str, Any]) -> User:
+    """Create a user (admin)."""
+    return people.create_user(actor(), now=now(), **data)
+
+
+@blp.post("/users/<int:user_id>/tokens")
+@blp.response(201, TokenSchema)
+def create_token(user_id: int) -> dict[str, Any]:
+    """Issue an API token (admin, or a user for itself); the token is shown only here."""
+    token, raw = auth.issue_token(actor(), user_id, now())
+    return {"id": token.id, "token": raw}
+
+
+@blp.delete("/tokens/<int:token_id>")
+@blp.response(204)
+def revoke_token(token_id: int) -> None:
+    """Revoke a token at once (its owner or an admin)."""
+    auth.revoke_token(actor(), token_id, now())

@@ -1,0 +1,65 @@
+"""Command-line interface: ``flask --app booking <command>``; each a thin wrapper."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from booking.errors import DomainError
+from booking.models import ROLES
+from booking.services import auth, people, seeding
+
+users = AppGroup("users", help="Manage users.")
+tokens = AppGroup("tokens", help="Manage API tokens.")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _fail(error: DomainError) -> click.ClickException:
+    problems = getattr(error, "extra", {}).get("errors")
+    return click.ClickException(f"{error.detail} {problems or ''}".strip())
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Create the demo catalogue and demo users (safe to run again)."""
+    demo = seeding.seed_demo(current_app.config["SECRET_KEY"], _now())
+    click.echo(f"Seeded the demo catalogue and {len(demo)} demo users. API tokens:")
+    for user in demo:
+        click.echo(f"  {user.role:<17} {user.email:<34} {user.token}")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--tenant", default=None, help="Tenant name; created if it does not exist.")
+def create_user(email: str, name: str, role: str, tenant: str | None) -> None:
+    """Create a user."""
+    try:
+        user = people.create_user_from_cli(email, name, role, tenant, _now())
+    except DomainError as error:
+        raise _fail(error) from error
+    click.echo(f"Created user {user.id} <{user.email}> as {user.role}.")
+
+
+@tokens.command("create")
+@click.argument("email")
+def create_token(email: str) -> None:
+    """Print a new API token for EMAIL, alone, as the last line."""
+    try:
+        click.echo(auth.issue_token_for_email(email, _now()))
+    except DomainError as error:
+        raise _fail(error) from error
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(seed_command)
+    app.cli.add_command(users)
+    app.cli.add_command(tokens)

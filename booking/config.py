@@ -1,0 +1,108 @@
+"""Configuration: defaults, then ``config.toml`` (or ``BOOKING_CONFIG``), then ``BOOKING_*``.
+
+The TOML file has sections; ``[database] url`` becomes the Flask setting
+``DATABASE_URL`` and is overridden by the environment variable ``BOOKING_DATABASE_URL``.
+Every key is known and typed: a typo or a wrong type stops start-up with a message
+naming the file and the key, rather than being ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FILE = PROJECT_ROOT / "config.toml"
+ENV_PREFIX = "BOOKING_"
+
+#: Every setting: its Flask name, its type and its default.
+DEFAULTS: dict[str, Any] = {
+    "SITE_NAME": "Health and Wellbeing Innovation Centre",
+    "SITE_TIMEZONE": "Europe/London",
+    "DATABASE_URL": "",  # empty: SQLite file in the instance folder
+    "DATABASE_ECHO": False,
+    "SECRET_KEY": "",
+    "API_MAX_WINDOW_DAYS": 366,
+    "API_PAGE_SIZE": 500,
+}
+
+
+class ConfigError(SystemExit):
+    """A configuration that cannot be used; stops start-up with its message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"booking: configuration error: {message}")
+
+
+def _flatten(data: Mapping[str, Any], source: str) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for section, values in data.items():
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"{source}: [{section}] must be a table of settings")
+        for key, value in values.items():
+            flat[f"{section}_{key}".upper()] = value
+    return flat
+
+
+def _check(settings: Mapping[str, Any], source: str) -> None:
+    for key, value in settings.items():
+        if key not in DEFAULTS:
+            section, _, name = key.lower().partition("_")
+            raise ConfigError(f"{source}: unknown setting '{name}' in [{section}]")
+        expected = type(DEFAULTS[key])
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(f"{source}: {key} must be {expected.__name__}, not {value!r}")
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """Settings from the TOML file at ``path``, checked against ``DEFAULTS``."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError as error:
+        raise ConfigError(f"{path}: no such file") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from error
+    settings = _flatten(data, str(path))
+    _check(settings, str(path))
+    return settings
+
+
+def _parse_env_value(key: str, raw: str) -> Any:
+    expected = type(DEFAULTS[key])
+    if expected is str:
+        return raw
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{ENV_PREFIX}{key}={raw!r} is not a valid {expected.__name__}") from error
+
+
+def read_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Settings from ``BOOKING_*`` variables that name a known setting."""
+    settings = {
+        key: _parse_env_value(key, environ[ENV_PREFIX + key])
+        for key in DEFAULTS
+        if ENV_PREFIX + key in environ
+    }
+    _check(settings, "environment")
+    return settings
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The effective settings: defaults, then the config file, then the environment."""
+    environ = os.environ if environ is None else environ
+    path = Path(environ.get("BOOKING_CONFIG") or DEFAULT_FILE)
+    settings = dict(DEFAULTS)
+    if path.exists() or "BOOKING_CONFIG" in environ:
+        settings.update(read_file(path))
+    settings.update(read_environment(environ))
+    try:
+        ZoneInfo(settings["SITE_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"unknown time zone {settings['SITE_TIMEZONE']!r}") from error
+    return settings

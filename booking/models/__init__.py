@@ -1,0 +1,19 @@
+"""Typed SQLAlchemy models, one module per aggregate."""
+
+from booking.models.bookings import OCCUPYING, STATUSES, Booking, BookingEvent
+from booking.models.people import ROLES, STAFF_ROLES, ApiToken, Tenant, User
+from booking.models.resources import KINDS, Resource
+
+__all__ = [
+    "KINDS",
+    "OCCUPYING",
+    "ROLES",
+    "STAFF_ROLES",
+    "STATUSES",
+    "ApiToken",
+    "Booking",
+    "BookingEvent",
+    "Resource",
+    "Tenant",
+    "User",
+]

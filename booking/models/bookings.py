@@ -1,0 +1,102 @@
+"""Bookings and their audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from booking.database import UTCDateTime
+from booking.extensions import db
+
+STATUSES = (
+    "held",
+    "pending",
+    "confirmed",
+    "checked_in",
+    "completed",
+    "no_show",
+    "cancelled",
+    "rejected",
+    "expired",
+)
+#: Statuses whose bookings hold their time; the others have freed it.
+OCCUPYING = ("held", "pending", "confirmed", "checked_in")
+_OCCUPYING_SQL = ", ".join(f"'{status}'" for status in OCCUPYING)
+
+
+class Booking(db.Model):  # type: ignore[name-defined,misc]
+    """A claim on a resource for ``[start, end)``.
+
+    ``occupied_start``/``occupied_end`` are the time the booking actually holds (the
+    booking plus any buffers); conflicts are judged on them. ``exclusive`` marks a
+    booking of a single-unit resource: on PostgreSQL an exclusion constraint makes
+    overlapping exclusive bookings of one resource impossible, whatever the code does.
+    """
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint("start_at < end_at", name="starts_before_end"),
+        CheckConstraint(
+            "occupied_start <= start_at AND end_at <= occupied_end", name="occupies_booking"
+        ),
+        CheckConstraint("units >= 1", name="units_positive"),
+        Index("ix_bookings_resource_time", "resource_id", "occupied_start", "occupied_end"),
+        Index("ix_bookings_time", "occupied_start", "occupied_end"),
+        ExcludeConstraint(
+            (text("resource_id"), "="),
+            (func.tstzrange(text("occupied_start"), text("occupied_end"), "[)"), "&&"),
+            name="bookings_no_overlap",
+            using="gist",
+            where=text(f"exclusive AND status IN ({_OCCUPYING_SQL})"),
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    booked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)
+    series_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    attendees: Mapped[int | None] = mapped_column(Integer)
+    units: Mapped[int] = mapped_column(Integer, default=1)
+    start: Mapped[datetime] = mapped_column("start_at", UTCDateTime())
+    end: Mapped[datetime] = mapped_column("end_at", UTCDateTime())
+    occupied_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    occupied_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    exclusive: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(
+        Enum(*STATUSES, name="booking_status", native_enum=False), default="confirmed"
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BookingEvent(db.Model):  # type: ignore[name-defined,misc]
+    """One change to a booking: who made it, when, and the fields before and after."""
+
+    __tablename__ = "booking_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    action: Mapped[str] = mapped_column(String(40))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

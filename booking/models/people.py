@@ -1,0 +1,60 @@
+"""Tenants, the people who book, and their API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.database import UTCDateTime
+from booking.extensions import db
+
+ROLES = ("admin", "facility_manager", "reception", "tenant_admin", "tenant_member")
+#: Roles that work for the centre rather than for a tenant.
+STAFF_ROLES = frozenset({"admin", "facility_manager", "reception"})
+
+
+class Tenant(db.Model):  # type: ignore[name-defined,misc]
+    """A company or team renting space in the centre."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class User(db.Model):  # type: ignore[name-defined,misc]
+    """A person with one role; tenant roles belong to exactly one tenant."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(Enum(*ROLES, name="role", native_enum=False))
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    tenant: Mapped[Tenant | None] = relationship(lazy="joined")
+
+    @property
+    def is_staff(self) -> bool:
+        """True for the centre's own staff (reception, facility managers, admins)."""
+        return self.role in STAFF_ROLES
+
+
+class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+    """A bearer token; only its SHA-256 digest is stored, so a leak of the table is harmless."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,46 @@
+"""The catalogue: a tree of building, floors, zones, rooms, labs, desks and equipment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from booking.database import UTCDateTime
+from booking.extensions import db
+
+KINDS = ("building", "floor", "zone", "room", "lab", "desk", "equipment", "event_space")
+
+
+class Resource(db.Model):  # type: ignore[name-defined,misc]
+    """A node of the catalogue tree.
+
+    ``path`` is the materialised chain of ids from the root, as ``/1/4/9/``, so that
+    ancestors are read from the row and descendants found by prefix.
+    """
+
+    __tablename__ = "resources"
+    __table_args__ = (
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(Enum(*KINDS, name="resource_kind", native_enum=False))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"), index=True)
+    path: Mapped[str] = mapped_column(String(1000), index=True, default="")
+    bookable: Mapped[bool] = mapped_column(Boolean, default=True)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    features: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to the parent, read from ``path``."""
+        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]

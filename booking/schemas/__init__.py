@@ -1,0 +1,1 @@
+"""Marshmallow schemas: shape and field checks only — no database, no policy."""

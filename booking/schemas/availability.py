@@ -1,0 +1,70 @@
+"""Availability windows and answers."""
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from booking.models import KINDS
+from booking.schemas.fields import Count, Duration, Instant
+
+
+class IntervalSchema(Schema):
+    start = Instant()
+    end = Instant()
+
+
+class BusySchema(IntervalSchema):
+    resource_id = fields.Integer()
+
+
+class WindowSchema(Schema):
+    start = Instant(required=True)
+    end = Instant(required=True)
+
+    @validates_schema
+    def check_window(self, data: dict[str, Any], **_: Any) -> None:
+        start, end = data.get("start"), data.get("end")
+        if start is None or end is None:
+            return
+        if end <= start:
+            raise ValidationError("The end must be after the start.", "end")
+        if (end - start).days > 366:
+            raise ValidationError("Ask for at most 366 days at a time.", "end")
+
+
+class AvailabilitySchema(Schema):
+    free = fields.List(fields.Nested(IntervalSchema))
+    busy = fields.List(fields.Nested(IntervalSchema))
+
+
+class SearchQuerySchema(WindowSchema):
+    duration = Duration(required=True, metadata={"description": "ISO 8601, e.g. PT1H"})
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    min_capacity = Count()
+    feature = fields.List(fields.String(validate=validate.Length(1, 60)))
+    limit = Count(minimum=1, maximum=1000, load_default=50)
+
+    @validates_schema
+    def check_duration(self, data: dict[str, Any], **_: Any) -> None:
+        if "duration" in data and data["duration"].total_seconds() <= 0:
+            raise ValidationError("The duration must be positive.", "duration")
+
+
+class ResourceSummarySchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    capacity = fields.Integer(allow_none=True)
+    quantity = fields.Integer()
+    features = fields.List(fields.String())
+
+
+class MatchSchema(Schema):
+    resource = fields.Nested(ResourceSummarySchema)
+    first_fit = fields.Nested(IntervalSchema)
+    free = fields.List(fields.Nested(IntervalSchema), attribute="availability.free")
+
+
+class SearchResultSchema(Schema):
+    results = fields.List(fields.Nested(MatchSchema))

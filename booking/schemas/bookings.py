@@ -1,0 +1,77 @@
+"""Bookings as the API shows and accepts them."""
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from booking.models import STATUSES
+from booking.schemas.fields import Count, Id, Instant
+
+
+def _end_after_start(data: dict[str, Any]) -> None:
+    start, end = data.get("start"), data.get("end")
+    if start is not None and end is not None and end <= start:
+        raise ValidationError("The end must be after the start.", "end")
+
+
+class BookingSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    resource_id = Id(required=True)
+    start = Instant(required=True)
+    end = Instant(required=True)
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    status = fields.String(dump_only=True)
+    user_id = fields.Integer(dump_only=True)
+    booked_by_id = fields.Integer(dump_only=True)
+    tenant_id = fields.Integer(dump_only=True, allow_none=True)
+    attendees = Count(load_default=None, allow_none=True)
+    units = Count(minimum=1, maximum=10_000, load_default=1)
+    notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    series_id = fields.Integer(dump_only=True, allow_none=True)
+    created_at = Instant(dump_only=True)
+    updated_at = Instant(dump_only=True)
+    on_behalf_of = Id(load_only=True, load_default=None, allow_none=True)
+    override_rules = fields.Boolean(load_only=True, load_default=False)
+
+    @validates_schema
+    def check_interval(self, data: dict[str, Any], **_: Any) -> None:
+        _end_after_start(data)
+
+
+class BookingPatchSchema(Schema):
+    """The fields a booking's owner may change; a move is checked like a new booking."""
+
+    resource_id = Id()
+    start = Instant()
+    end = Instant()
+    title = fields.String(validate=validate.Length(1, 200))
+    attendees = Count(allow_none=True)
+    units = Count(minimum=1, maximum=10_000)
+    notes = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    override_rules = fields.Boolean()
+
+    @validates_schema
+    def check_interval(self, data: dict[str, Any], **_: Any) -> None:
+        _end_after_start(data)
+
+
+class BookingQuerySchema(Schema):
+    resource_id = Id()
+    start = Instant()
+    end = Instant()
+    status = fields.List(fields.String(validate=validate.OneOf(STATUSES)))
+    mine = fields.Boolean(load_default=False)
+    limit = Count(minimum=1, maximum=5000, load_default=500)
+    offset = Count(maximum=10_000_000, load_default=0)
+
+    @validates_schema
+    def check_interval(self, data: dict[str, Any], **_: Any) -> None:
+        _end_after_start(data)
+
+
+class BookingEventSchema(Schema):
+    id = fields.Integer()
+    actor_id = fields.Integer()
+    at = Instant()
+    action = fields.String()
+    changes = fields.Dict()

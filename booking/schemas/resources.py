@@ -1,0 +1,77 @@
+"""Resources and their rules as the API shows and accepts them."""
+
+from marshmallow import Schema, fields, validate
+
+from booking.models import KINDS
+from booking.schemas.fields import Count, DurationText, Id, Instant
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TIME_RANGE = r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$"
+
+
+class CheckInRuleSchema(Schema):
+    required = fields.Boolean(required=True)
+    grace = DurationText(load_default="PT15M")
+
+
+class QuotaSchema(Schema):
+    scope = fields.String(required=True, validate=validate.OneOf(("tenant", "user")))
+    period = fields.String(required=True, validate=validate.OneOf(("day", "week", "month")))
+    hours = fields.Float(required=True, validate=validate.Range(0, 10_000, min_inclusive=False))
+
+
+class RulesSchema(Schema):
+    """A resource's own rules; any left out are inherited from its ancestors."""
+
+    opening_hours = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(WEEKDAYS)),
+        values=fields.List(
+            fields.String(validate=validate.Regexp(TIME_RANGE, error="Use HH:MM-HH:MM.")),
+            validate=validate.Length(max=24),
+        ),
+    )
+    closed_on_bank_holidays = fields.Boolean()
+    min_duration = DurationText()
+    max_duration = DurationText()
+    slot = DurationText()
+    min_notice = DurationText()
+    max_advance = DurationText()
+    buffer_before = DurationText()
+    buffer_after = DurationText()
+    requires_approval = fields.Boolean()
+    required_certification = fields.String(validate=validate.Length(1, 100))
+    check_in = fields.Nested(CheckInRuleSchema)
+    quota = fields.List(fields.Nested(QuotaSchema), validate=validate.Length(max=10))
+
+
+class ResourceSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    parent_id = Id(load_default=None, allow_none=True)
+    bookable = fields.Boolean(load_default=True)
+    capacity = Count(load_default=None, allow_none=True)
+    quantity = Count(minimum=1, maximum=10_000, load_default=1)
+    features = fields.List(
+        fields.String(validate=validate.Length(1, 60)),
+        load_default=list,
+        validate=validate.Length(max=50),
+    )
+    rules = fields.Nested(RulesSchema, load_default=dict)
+    created_at = Instant(dump_only=True)
+    updated_at = Instant(dump_only=True)
+
+
+class ResourcePatchSchema(ResourceSchema):
+    """Every field optional; only those given change."""
+
+    class Meta:
+        partial = True
+
+
+class ResourceQuerySchema(Schema):
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    parent_id = Id()
+    q = fields.String(validate=validate.Length(1, 200))
+    min_capacity = Count()
+    feature = fields.List(fields.String(validate=validate.Length(1, 60)))

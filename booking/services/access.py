@@ -1,0 +1,51 @@
+"""Who may see and act on what: the contract's roles and tenant isolation in one place.
+
+A booking the caller may not see does not exist for them (404); an action their role
+lacks on something they may see is refused (403).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, or_, true
+
+from booking.errors import PermissionDeniedError
+from booking.models import Booking, User
+
+CATALOGUE_ROLES = frozenset({"admin", "facility_manager"})
+RULE_OVERRIDE_ROLES = CATALOGUE_ROLES
+
+
+def visible_bookings(user: User) -> ColumnElement[bool]:
+    """SQL condition selecting the bookings ``user`` may see in full."""
+    if user.is_staff:
+        return true()
+    own = or_(Booking.user_id == user.id, Booking.booked_by_id == user.id)
+    if user.role == "tenant_admin" and user.tenant_id is not None:
+        return or_(own, Booking.tenant_id == user.tenant_id)
+    return own if user.role == "tenant_member" else false()
+
+
+def require_role(user: User, roles: frozenset[str], action: str) -> None:
+    """Refuse with 403 unless ``user`` has one of ``roles``."""
+    if user.role not in roles:
+        raise PermissionDeniedError(f"Your role ({user.role}) may not {action}.")
+
+
+def require_booking_for(actor: User, beneficiary: User | None) -> User:
+    """``beneficiary`` if ``actor`` may book on their behalf; otherwise a 403.
+
+    ``None`` (no such user) is refused like a stranger, so tenants learn nothing of
+    who exists outside their tenant.
+    """
+    if beneficiary is not None and (actor.id == beneficiary.id or actor.is_staff):
+        return beneficiary
+    if (
+        beneficiary is not None
+        and actor.role == "tenant_admin"
+        and actor.tenant_id is not None
+        and beneficiary.tenant_id == actor.tenant_id
+    ):
+        return beneficiary
+    if actor.role == "tenant_admin":
+        raise PermissionDeniedError("A tenant admin books only for members of their own tenant.")
+    raise PermissionDeniedError("Your role may book only for yourself.")

@@ -1,0 +1,46 @@
+"""The audit trail of bookings: every change, who made it and when."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from booking.extensions import db
+from booking.models import Booking, BookingEvent, User
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def record(
+    booking: Booking, actor: User, action: str, now: datetime, changes: Mapping[str, Any]
+) -> BookingEvent:
+    """Add an audit event for ``booking`` to the current transaction."""
+    event = BookingEvent(
+        booking_id=booking.id,
+        actor_id=actor.id,
+        at=now,
+        action=action,
+        changes={key: _plain(value) for key, value in changes.items()},
+    )
+    db.session.add(event)
+    return event
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for each field whose value changed."""
+    return {
+        key: [_plain(before[key]), _plain(after[key])]
+        for key in after
+        if before.get(key) != after[key]
+    }
+
+
+def list_events(booking_id: int) -> list[BookingEvent]:
+    """A booking's audit events, oldest first."""
+    query = select(BookingEvent).where(BookingEvent.booking_id == booking_id)
+    return list(db.session.scalars(query.order_by(BookingEvent.at, BookingEvent.id)))

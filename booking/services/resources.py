@@ -1,0 +1,128 @@
+"""The catalogue: listing, reading, creating and changing resources."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from booking.errors import InvalidFieldsError, NotFoundError, StateConflictError
+from booking.extensions import db
+from booking.models import Resource, User
+from booking.services.access import CATALOGUE_ROLES, require_role
+from booking.services.claims import load_claims, target_of
+from booking.services.transactions import transactional
+from rules import Interval, usage_profile
+
+
+@dataclass(frozen=True)
+class ResourceFilter:
+    """Filters of the resource list; ``None`` means no filter."""
+
+    kind: str | None = None
+    parent_id: int | None = None
+    q: str | None = None
+    min_capacity: int | None = None
+    feature: Sequence[str] = ()
+    bookable: bool | None = None
+
+
+def list_resources(filters: ResourceFilter) -> list[Resource]:
+    """Resources matching every filter, in tree order (by path)."""
+    query = select(Resource).order_by(Resource.path)
+    if filters.kind is not None:
+        query = query.where(Resource.kind == filters.kind)
+    if filters.parent_id is not None:
+        query = query.where(Resource.parent_id == filters.parent_id)
+    if filters.q:
+        query = query.where(func.lower(Resource.name).contains(filters.q.lower(), autoescape=True))
+    if filters.min_capacity is not None:
+        query = query.where(Resource.capacity >= filters.min_capacity)
+    if filters.bookable is not None:
+        query = query.where(Resource.bookable.is_(filters.bookable))
+    found = db.session.scalars(query).all()
+    # Features are a JSON list; matching them in Python keeps one query for both databases.
+    wanted = set(filters.feature)
+    return [r for r in found if wanted <= set(r.features or [])]
+
+
+def get_resource(resource_id: int) -> Resource:
+    """The resource with ``resource_id`` or a 404."""
+    resource = db.session.get(Resource, resource_id)
+    if resource is None:
+        raise NotFoundError("No such resource.")
+    return resource
+
+
+def _parent(parent_id: int | None) -> Resource | None:
+    if parent_id is None:
+        return None
+    parent = db.session.get(Resource, parent_id)
+    if parent is None:
+        raise InvalidFieldsError({"parent_id": ["No such resource."]})
+    return parent
+
+
+def _set_path(resource: Resource, parent: Resource | None) -> None:
+    resource.path = f"{parent.path if parent else '/'}{resource.id}/"
+
+
+def add_resource(fields: dict[str, Any], now: datetime) -> Resource:
+    """Insert a resource in the current transaction."""
+    parent = _parent(fields.get("parent_id"))
+    resource = Resource(**fields, created_at=now, updated_at=now)
+    db.session.add(resource)
+    db.session.flush()
+    _set_path(resource, parent)
+    return resource
+
+
+@transactional
+def create_resource(actor: User, fields: dict[str, Any], now: datetime) -> Resource:
+    """A new resource (facility managers and admins)."""
+    require_role(actor, CATALOGUE_ROLES, "change the catalogue")
+    return add_resource(fields, now)
+
+
+def _move(resource: Resource, parent_id: int | None) -> None:
+    parent = _parent(parent_id)
+    if parent is not None and parent.path.startswith(resource.path):
+        raise InvalidFieldsError({"parent_id": ["A resource cannot sit inside itself."]})
+    old = resource.path
+    subtree = db.session.scalars(select(Resource).where(Resource.path.startswith(old))).all()
+    resource.parent_id = parent_id
+    _set_path(resource, parent)
+    for node in subtree:
+        if node.id != resource.id:
+            node.path = resource.path + node.path[len(old) :]
+
+
+def _peak_units_from(resource: Resource, now: datetime) -> int:
+    horizon = Interval(now, datetime.max.replace(tzinfo=now.tzinfo))
+    claims = [c for c in load_claims([resource.id], horizon)]
+    return max((u.units for u in usage_profile(target_of(resource), claims, horizon)), default=0)
+
+
+@transactional
+def update_resource(actor: User, resource_id: int, changes: dict[str, Any], now: datetime) -> Resource:
+    """Change a resource; moving it re-parents its subtree, shrinking a pool is checked."""
+    require_role(actor, CATALOGUE_ROLES, "change the catalogue")
+    resource = get_resource(resource_id)
+    if "parent_id" in changes and changes["parent_id"] != resource.parent_id:
+        _move(resource, changes.pop("parent_id"))
+    changes.pop("parent_id", None)
+    new_quantity = changes.get("quantity")
+    if new_quantity is not None and new_quantity < resource.quantity:
+        peak = _peak_units_from(resource, now)
+        if peak > new_quantity:
+            raise StateConflictError(
+                f"{peak} units are booked at once in the future; quantity cannot go below that.",
+                code="quantity_in_use",
+            )
+    for key, value in changes.items():
+        setattr(resource, key, value)
+    resource.updated_at = now
+    return resource

@@ -1,0 +1,68 @@
+"""The one way a service writes: a single transaction, committed or rolled back whole.
+
+On SQLite the transaction opens with ``BEGIN IMMEDIATE``, so it holds the database's
+write lock from its first read to its commit and no other writer can slip in between
+a check and an insert. On PostgreSQL, services lock rows explicitly; a deadlock, a
+serialization failure, or the exclusion constraint firing (the last guard against a
+double booking) rolls back and runs the whole use case again, which then sees the
+committed winner and answers with a proper conflict.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from sqlalchemy.exc import DBAPIError
+
+from booking.database import IMMEDIATE
+from booking.errors import BookingConflictError
+from booking.extensions import db
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+MAX_ATTEMPTS = 5
+#: SQLSTATEs after which the whole use case is run again.
+RETRY_SQLSTATES = {
+    "40P01": "deadlock_detected",
+    "40001": "serialization_failure",
+    "23P01": "exclusion_violation",
+}
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None)
+
+
+def transactional(service: Callable[P, R]) -> Callable[P, R]:
+    """Run ``service`` in one write transaction, retrying it on transient clashes."""
+
+    @functools.wraps(service)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        session = db.session
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            # Close any read-only transaction the request opened (e.g. to authenticate),
+            # so this one starts fresh and, on SQLite, takes the write lock at BEGIN.
+            session.commit()
+            session.connection(execution_options={IMMEDIATE: True})
+            try:
+                result = service(*args, **kwargs)
+                session.commit()
+                return result
+            except DBAPIError as error:
+                session.rollback()
+                state = _sqlstate(error)
+                if state not in RETRY_SQLSTATES:
+                    raise
+                if attempt == MAX_ATTEMPTS:
+                    if state == "23P01":
+                        raise BookingConflictError([]) from error
+                    raise
+            except BaseException:
+                session.rollback()
+                raise
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    return run

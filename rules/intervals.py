@@ -1,0 +1,102 @@
+"""Half-open time intervals ``[start, end)`` over aware datetimes.
+
+One overlap definition serves the whole product: two intervals overlap when
+``a.start < b.end and b.start < a.end``. Back-to-back intervals therefore do not
+overlap, and an empty interval overlaps nothing. The SQL twin of ``overlaps`` lives
+with the booking queries and a test checks that both agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+class IntervalError(ValueError):
+    """An interval was built from naive datetimes or with its end before its start."""
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Interval:
+    """An immutable half-open interval ``[start, end)`` of aware datetimes."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise IntervalError("interval bounds must be timezone-aware")
+        if self.end < self.start:
+            raise IntervalError("interval end is before its start")
+
+    @property
+    def duration(self) -> timedelta:
+        """The length of the interval."""
+        return self.end - self.start
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the interval holds no instant (``start == end``)."""
+        return self.start == self.end
+
+    def contains(self, other: Interval) -> bool:
+        """True when ``other`` lies wholly inside this interval."""
+        return self.start <= other.start and other.end <= self.end
+
+    def padded(self, before: timedelta, after: timedelta) -> Interval:
+        """This interval widened by ``before`` at its start and ``after`` at its end."""
+        return Interval(self.start - before, self.end + after)
+
+
+def overlaps(a: Interval, b: Interval) -> bool:
+    """True when ``a`` and ``b`` share at least one instant."""
+    return a.start < b.end and b.start < a.end
+
+
+def intersection(a: Interval, b: Interval) -> Interval | None:
+    """The common part of ``a`` and ``b``, or ``None`` when they do not overlap."""
+    if not overlaps(a, b):
+        return None
+    return Interval(max(a.start, b.start), min(a.end, b.end))
+
+
+def merge(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sorted, non-empty intervals with overlapping and touching ones joined."""
+    result: list[Interval] = []
+    for current in sorted(i for i in intervals if not i.is_empty):
+        if result and current.start <= result[-1].end:
+            last = result[-1]
+            if current.end > last.end:
+                result[-1] = Interval(last.start, current.end)
+        else:
+            result.append(current)
+    return result
+
+
+def subtract(window: Interval, taken: Iterable[Interval]) -> list[Interval]:
+    """The parts of ``window`` not covered by any of ``taken``, sorted and merged."""
+    free: list[Interval] = []
+    cursor = window.start
+    for busy in merge(taken):
+        if busy.end <= cursor:
+            continue
+        if busy.start >= window.end:
+            break
+        if busy.start > cursor:
+            free.append(Interval(cursor, busy.start))
+        cursor = max(cursor, busy.end)
+    if cursor < window.end:
+        free.append(Interval(cursor, window.end))
+    return free
+
+
+def clip(intervals: Iterable[Interval], window: Interval) -> list[Interval]:
+    """Each interval cut to ``window``; those outside it dropped. Order is kept."""
+    clipped = (intersection(i, window) for i in intervals)
+    return [i for i in clipped if i is not None]
+
+
+def longest_at_least(intervals: Sequence[Interval], length: timedelta) -> list[Interval]:
+    """The intervals whose duration is at least ``length``."""
+    return [i for i in intervals if i.duration >= length]
