@@ -40,9 +40,9 @@ class AvailabilitySchema(Schema):
 class SearchQuerySchema(WindowSchema):
     duration = Duration(required=True, metadata={"description": "ISO 8601, e.g. PT1H"})
     kind = fields.String(validate=validate.OneOf(KINDS))
-    min_capacity = Count()
+    min_capacity = Count(strict=False)
     feature = fields.List(fields.String(validate=validate.Length(1, 60)))
-    limit = Count(minimum=1, maximum=1000, load_default=50)
+    limit = Count(strict=False, minimum=1, maximum=1000, load_default=50)
 
     @validates_schema
     def check_duration(self, data: dict[str, Any], **_: Any) -> None:

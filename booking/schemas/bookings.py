@@ -56,13 +56,13 @@ class BookingPatchSchema(Schema):
 
 
 class BookingQuerySchema(Schema):
-    resource_id = Id()
+    resource_id = Id(strict=False)
     start = Instant()
     end = Instant()
     status = fields.List(fields.String(validate=validate.OneOf(STATUSES)))
     mine = fields.Boolean(load_default=False)
-    limit = Count(minimum=1, maximum=5000, load_default=500)
-    offset = Count(maximum=10_000_000, load_default=0)
+    limit = Count(strict=False, minimum=1, maximum=5000, load_default=500)
+    offset = Count(strict=False, maximum=10_000_000, load_default=0)
 
     @validates_schema
     def check_interval(self, data: dict[str, Any], **_: Any) -> None:

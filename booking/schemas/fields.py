@@ -27,14 +27,16 @@ def local_iso(moment: datetime) -> str:
     return moment.astimezone(site_zone()).isoformat()
 
 
-def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802 - reads as a field type
-    """A database id: a positive 32-bit integer."""
-    return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
+def Id(*, strict: bool = True, **kwargs: Any) -> fields.Integer:  # noqa: N802 - a field type
+    """A database id: a positive 32-bit integer (``strict=False`` in query strings)."""
+    return fields.Integer(strict=strict, validate=validate.Range(1, MAX_ID), **kwargs)
 
 
-def Count(maximum: int = 100_000, minimum: int = 0, **kwargs: Any) -> fields.Integer:  # noqa: N802
-    """A whole number of people or units within sensible bounds."""
-    return fields.Integer(strict=True, validate=validate.Range(minimum, maximum), **kwargs)
+def Count(  # noqa: N802 - reads as a field type
+    maximum: int = 100_000, minimum: int = 0, *, strict: bool = True, **kwargs: Any
+) -> fields.Integer:
+    """A whole number of people or units within bounds (``strict=False`` in query strings)."""
+    return fields.Integer(strict=strict, validate=validate.Range(minimum, maximum), **kwargs)
 
 
 class Instant(fields.DateTime):

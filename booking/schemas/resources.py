@@ -71,7 +71,7 @@ class ResourcePatchSchema(ResourceSchema):
 
 class ResourceQuerySchema(Schema):
     kind = fields.String(validate=validate.OneOf(KINDS))
-    parent_id = Id()
+    parent_id = Id(strict=False)
     q = fields.String(validate=validate.Length(1, 200))
-    min_capacity = Count()
+    min_capacity = Count(strict=False)
     feature = fields.List(fields.String(validate=validate.Length(1, 60)))
