@@ -46,7 +46,7 @@ def get_resource(resource_id: int) -> Resource:
 
 
 @blp.patch("/resources/<int:resource_id>")
-@blp.arguments(ResourcePatchSchema)
+@blp.arguments(ResourcePatchSchema(partial=True))
 @blp.response(200, ResourceSchema)
 def update_resource(data: dict[str, Any], resource_id: int) -> Resource:
     """Change a resource (facility manager, admin)."""

@@ -63,10 +63,7 @@ class ResourceSchema(Schema):
 
 
 class ResourcePatchSchema(ResourceSchema):
-    """Every field optional; only those given change."""
-
-    class Meta:
-        partial = True
+    """A resource's changes: loaded with ``partial=True``, so only the fields given change."""
 
 
 class ResourceQuerySchema(Schema):

@@ -1,0 +1,219 @@
+"""Every role against every action, as the contract's role list says.
+
+Callers: the centre's three staff roles, and for tenants both "A" (the tenant owning
+the booking under test) and "B" (a stranger tenant). The booking belongs to ``owner``,
+a member of A; ``mate`` is another member of A, who may not see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from booking.models import Booking, Resource, User
+from tests.conftest import Factory, at, iso
+
+CALLERS = ("admin", "facility_manager", "reception", "admin_A", "owner", "mate", "admin_B", "member_B")
+
+
+@dataclass
+class World:
+    client: FlaskClient
+    users: dict[str, User]
+    headers: dict[str, dict[str, str]]
+    room: Resource
+    floor: Resource
+    booking: Booking
+    token_ids: dict[str, int]
+
+
+@pytest.fixture
+def world(client: FlaskClient, make: Factory) -> World:
+    users = {
+        "admin": make.user("admin"),
+        "facility_manager": make.user("facility_manager"),
+        "reception": make.user("reception"),
+        "admin_A": make.user("tenant_admin", "Tenant A"),
+        "owner": make.user("tenant_member", "Tenant A"),
+        "mate": make.user("tenant_member", "Tenant A"),
+        "admin_B": make.user("tenant_admin", "Tenant B"),
+        "member_B": make.user("tenant_member", "Tenant B"),
+    }
+    headers = {name: make.headers(user) for name, user in users.items()}
+    room = make.resource(name="Room", kind="room", capacity=10)
+    floor = make.resource(name="Floor", kind="floor", bookable=False)
+    booking = make.booking(room, users["owner"], at(1, 9), at(1, 10))
+    owner_token = client.post(f"/api/v1/users/{users['owner'].id}/tokens", headers=headers["owner"])
+    return World(client, users, headers, room, floor, booking, {"owner": owner_token.get_json()["id"]})
+
+
+def new_booking(w: World, **extra: Any) -> dict[str, Any]:
+    hour = 11 + len(extra)
+    return {"resource_id": w.room.id, "start": iso(at(2, hour)), "end": iso(at(2, hour + 1)), "title": "t", **extra}
+
+
+Action = Callable[[World, str], Any]
+
+ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
+    "list tenants": (
+        lambda w, c: w.client.get("/api/v1/tenants", headers=w.headers[c]),
+        dict.fromkeys(CALLERS, 200),
+    ),
+    "create tenant": (
+        lambda w, c: w.client.post("/api/v1/tenants", json={"name": f"New {c}"}, headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 403), "admin": 201},
+    ),
+    "list users": (
+        lambda w, c: w.client.get("/api/v1/users", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 200), "owner": 403, "mate": 403, "member_B": 403},
+    ),
+    "create user": (
+        lambda w, c: w.client.post(
+            "/api/v1/users",
+            json={"email": f"new-{c}@x.test", "name": "N", "role": "reception"},
+            headers=w.headers[c],
+        ),
+        {**dict.fromkeys(CALLERS, 403), "admin": 201},
+    ),
+    "token for self": (
+        lambda w, c: w.client.post(f"/api/v1/users/{w.users[c].id}/tokens", headers=w.headers[c]),
+        dict.fromkeys(CALLERS, 201),
+    ),
+    "token for the owner": (
+        lambda w, c: w.client.post(f"/api/v1/users/{w.users['owner'].id}/tokens", headers=w.headers[c]),
+        {
+            **dict.fromkeys(CALLERS, 404),
+            "admin": 201,
+            "facility_manager": 403,
+            "reception": 403,
+            "owner": 201,
+        },
+    ),
+    "revoke the owner's token": (
+        lambda w, c: w.client.delete(f"/api/v1/tokens/{w.token_ids['owner']}", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 404), "admin": 204, "owner": 204},
+    ),
+    "create resource": (
+        lambda w, c: w.client.post("/api/v1/resources", json={"name": "R", "kind": "room"}, headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 403), "admin": 201, "facility_manager": 201},
+    ),
+    "patch resource": (
+        lambda w, c: w.client.patch(f"/api/v1/resources/{w.room.id}", json={"capacity": 12}, headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
+    ),
+    "read resources": (
+        lambda w, c: w.client.get(f"/api/v1/resources/{w.room.id}", headers=w.headers[c]),
+        dict.fromkeys(CALLERS, 200),
+    ),
+    "availability": (
+        lambda w, c: w.client.get(
+            f"/api/v1/resources/{w.room.id}/availability?start=2026-12-01T00:00&end=2026-12-02T00:00",
+            headers=w.headers[c],
+        ),
+        dict.fromkeys(CALLERS, 200),
+    ),
+    "get the booking": (
+        lambda w, c: w.client.get(f"/api/v1/bookings/{w.booking.id}", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 200), "mate": 404, "admin_B": 404, "member_B": 404},
+    ),
+    "patch the booking": (
+        lambda w, c: w.client.patch(f"/api/v1/bookings/{w.booking.id}", json={"title": c}, headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 200), "mate": 404, "admin_B": 404, "member_B": 404},
+    ),
+    "cancel the booking": (
+        lambda w, c: w.client.post(f"/api/v1/bookings/{w.booking.id}/cancel", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 200), "mate": 404, "admin_B": 404, "member_B": 404},
+    ),
+    "book for self": (
+        lambda w, c: w.client.post("/api/v1/bookings", json=new_booking(w), headers=w.headers[c]),
+        dict.fromkeys(CALLERS, 201),
+    ),
+    "book for a member of tenant A": (
+        lambda w, c: w.client.post(
+            "/api/v1/bookings", json=new_booking(w, on_behalf_of=w.users["mate"].id), headers=w.headers[c]
+        ),
+        {**dict.fromkeys(CALLERS, 403), "admin": 201, "facility_manager": 201, "reception": 201,
+         "admin_A": 201, "mate": 201},
+    ),
+    "book for a stranger's member": (
+        lambda w, c: w.client.post(
+            "/api/v1/bookings", json=new_booking(w, on_behalf_of=w.users["member_B"].id), headers=w.headers[c]
+        ),
+        {**dict.fromkeys(CALLERS, 403), "admin": 201, "facility_manager": 201, "reception": 201,
+         "admin_B": 201, "member_B": 201},
+    ),
+    "book for someone who does not exist": (
+        lambda w, c: w.client.post(
+            "/api/v1/bookings", json=new_booking(w, on_behalf_of=99999), headers=w.headers[c]
+        ),
+        {**dict.fromkeys(CALLERS, 403), "admin": 422, "facility_manager": 422, "reception": 422},
+    ),
+    "override rules": (
+        lambda w, c: w.client.post(
+            "/api/v1/bookings",
+            json={**new_booking(w, override_rules=True), "resource_id": w.floor.id},
+            headers=w.headers[c],
+        ),
+        {**dict.fromkeys(CALLERS, 403), "admin": 201, "facility_manager": 201},
+    ),
+}
+
+CASES = [(action, caller) for action in ACTIONS for caller in CALLERS]
+
+
+@pytest.mark.parametrize(("action", "caller"), CASES, ids=[f"{a}-{c}" for a, c in CASES])
+def test_role_may_or_may_not(world: World, action: str, caller: str):
+    perform, expected = ACTIONS[action]
+    response = perform(world, caller)
+    assert response.status_code == expected[caller], response.get_data(as_text=True)
+    if response.status_code >= 400:
+        assert response.content_type == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("caller", "sees"),
+    [
+        ("admin", {"owner", "mate", "member_B"}),
+        ("reception", {"owner", "mate", "member_B"}),
+        ("admin_A", {"owner", "mate"}),
+        ("mate", {"mate"}),
+        ("member_B", {"member_B"}),
+    ],
+)
+def test_booking_list_shows_only_what_the_caller_may_see(world: World, make: Factory, caller, sees):
+    make.booking(world.room, world.users["mate"], at(3, 9), at(3, 10))
+    make.booking(world.room, world.users["member_B"], at(3, 11), at(3, 12))
+    listed = world.client.get("/api/v1/bookings", headers=world.headers[caller]).get_json()
+    owners = {name for name, user in world.users.items() for b in listed if b["user_id"] == user.id}
+    assert owners == sees
+
+
+def test_tenant_people_see_only_their_own_tenant(world: World):
+    names = [t["name"] for t in world.client.get("/api/v1/tenants", headers=world.headers["mate"]).get_json()]
+    assert names == ["Tenant A"]
+    users = world.client.get("/api/v1/users", headers=world.headers["admin_B"]).get_json()
+    assert {u["email"] for u in users} == {world.users["admin_B"].email, world.users["member_B"].email}
+
+
+def test_revoked_token_is_refused_at_once(world: World):
+    issued = world.client.post(f"/api/v1/users/{world.users['mate'].id}/tokens", headers=world.headers["mate"])
+    token = issued.get_json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    assert world.client.get("/api/v1/tenants", headers=auth).status_code == 200
+    world.client.delete(f"/api/v1/tokens/{issued.get_json()['id']}", headers=auth)
+    refused = world.client.get("/api/v1/tenants", headers=auth)
+    assert refused.status_code == 401
+    assert refused.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("header", [None, "Bearer", "Bearer nonsense", "Basic dXNlcjpwYXNz"])
+def test_missing_or_invalid_token_is_401(client: FlaskClient, header):
+    headers = {"Authorization": header} if header else {}
+    response = client.get("/api/v1/bookings", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.content_type == "application/problem+json"
