@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from booking.errors import DomainError
 from booking.models import ROLES
@@ -26,6 +26,7 @@ def _fail(error: DomainError) -> click.ClickException:
 
 
 @click.command("seed")
+@with_appcontext
 def seed_command() -> None:
     """Create the demo catalogue and demo users (safe to run again)."""
     demo = seeding.seed_demo(current_app.config["SECRET_KEY"], _now())

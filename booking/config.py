@@ -79,7 +79,9 @@ def _parse_env_value(key: str, raw: str) -> Any:
     try:
         return tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{ENV_PREFIX}{key}={raw!r} is not a valid {expected.__name__}") from error
+        raise ConfigError(
+            f"{ENV_PREFIX}{key}={raw!r} is not a valid {expected.__name__}"
+        ) from error
 
 
 def read_environment(environ: Mapping[str, str]) -> dict[str, Any]:

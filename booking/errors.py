@@ -8,9 +8,8 @@ and answered as a 500 problem without internals.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
 from datetime import datetime
+from typing import Any
 
 from flask import Flask, Response, current_app, json
 from werkzeug.exceptions import HTTPException
@@ -51,7 +50,9 @@ class InvalidFieldsError(DomainError):
     status, code, title = 422, "invalid_fields", "Invalid input"
 
     def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
-        super().__init__("Some fields are not valid.", errors={k: list(v) for k, v in errors.items()})
+        super().__init__(
+            "Some fields are not valid.", errors={k: list(v) for k, v in errors.items()}
+        )
 
 
 class RuleViolationError(DomainError):

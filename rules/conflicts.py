@@ -97,8 +97,6 @@ def find_conflicts(
     if not full:
         return []
     clashing = {
-        claim
-        for claim in claims
-        if any(overlaps(claim.interval, stretch) for stretch in full)
+        claim for claim in claims if any(overlaps(claim.interval, stretch) for stretch in full)
     }
     return sorted(clashing, key=lambda c: (c.interval.start, c.interval.end, c.resource_id))

@@ -2,7 +2,9 @@
 
 One overlap definition serves the whole product: two intervals overlap when
 ``a.start < b.end and b.start < a.end``. Back-to-back intervals therefore do not
-overlap, and an empty interval overlaps nothing. The SQL twin of ``overlaps`` lives
+overlap. Bookings are never empty (the schema and a database check refuse it); an
+empty interval strictly inside another does count as overlapping it, exactly as the
+formula and its SQL twin say. The SQL twin of ``overlaps`` lives
 with the booking queries and a test checks that both agree.
 """
 

@@ -54,8 +54,7 @@ def check_request(
         violations.append(
             Violation(
                 "over_capacity",
-                f"{resource.name} has {resource.quantity} unit(s); "
-                f"{request.units} were asked for.",
+                f"{resource.name} has {resource.quantity} unit(s); {request.units} were asked for.",
             )
         )
     if (

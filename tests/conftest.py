@@ -167,7 +167,9 @@ class Factory:
             db.session.expunge(resource)
             return resource
 
-    def booking(self, resource: Resource, user: User, start: datetime, end: datetime, **overrides: Any) -> Booking:
+    def booking(
+        self, resource: Resource, user: User, start: datetime, end: datetime, **overrides: Any
+    ) -> Booking:
         fields: dict[str, Any] = {
             "resource_id": resource.id,
             "user_id": user.id,

@@ -49,7 +49,9 @@ def throwaway_server() -> Iterator[str]:
     run = {"check": True, "capture_output": True, "text": True}
     try:
         subprocess.run(
-            _as_server_user(["initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"]),
+            _as_server_user(
+                ["initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"]
+            ),
             **run,
         )
         options = (
@@ -57,7 +59,9 @@ def throwaway_server() -> Iterator[str]:
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         subprocess.run(
-            _as_server_user(["pg_ctl", "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"]),
+            _as_server_user(
+                ["pg_ctl", "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"]
+            ),
             **run,
         )
     except (subprocess.CalledProcessError, OSError) as error:

@@ -18,9 +18,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault(
         "API_SPEC_OPTIONS",
         {
-            "components": {
-                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
-            },
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearer": []}],
         },
     )

@@ -17,7 +17,9 @@ from booking.services import availability, resources
 from booking.services.resources import ResourceFilter
 from rules import Availability, Interval
 
-blp = Blueprint("resources", __name__, url_prefix="/api/v1", description="Catalogue and availability")
+blp = Blueprint(
+    "resources", __name__, url_prefix="/api/v1", description="Catalogue and availability"
+)
 
 
 @blp.get("/resources")

@@ -60,7 +60,9 @@ class Instant(fields.DateTime):
         except LocalTimeError as error:
             raise ValidationError(str(error)) from error
 
-    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+    def _serialize(
+        self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
         return None if value is None else local_iso(value)
 
 
@@ -74,7 +76,9 @@ class Duration(fields.String):
         except DurationError as error:
             raise ValidationError(str(error)) from error
 
-    def _serialize(self, value: timedelta | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+    def _serialize(
+        self, value: timedelta | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
         return None if value is None else format_duration(value)
 
 

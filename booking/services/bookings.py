@@ -110,7 +110,9 @@ def _check_rules(
     return violations
 
 
-def _claim_time(resource: Resource, interval: Interval, units: int, excluding: int | None) -> Interval:
+def _claim_time(
+    resource: Resource, interval: Interval, units: int, excluding: int | None
+) -> Interval:
     """Lock the resource's path and return the time the booking would occupy, or raise 409."""
     lock_path(resource)
     occupied = interval  # buffers widen this once availability rules apply them
@@ -196,7 +198,8 @@ def list_bookings(actor: User, query: BookingQuery) -> list[Booking]:
 def _require_open(booking: Booking, action: str) -> None:
     if booking.status not in OCCUPYING:
         raise StateConflictError(
-            f"A {booking.status.replace('_', ' ')} booking cannot be {action}.", code="booking_closed"
+            f"A {booking.status.replace('_', ' ')} booking cannot be {action}.",
+            code="booking_closed",
         )
 
 

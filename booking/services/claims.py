@@ -45,7 +45,9 @@ def descendant_ids(resource: Resource) -> list[int]:
     """Ids of every resource below ``resource`` in the tree."""
     return list(
         db.session.scalars(
-            select(Resource.id).where(Resource.path.startswith(resource.path), Resource.id != resource.id)
+            select(Resource.id).where(
+                Resource.path.startswith(resource.path), Resource.id != resource.id
+            )
         )
     )
 

@@ -93,7 +93,9 @@ def add_user(
 
 
 @transactional
-def create_user(actor: User, email: str, name: str, role: str, tenant_id: int | None, now: datetime) -> User:
+def create_user(
+    actor: User, email: str, name: str, role: str, tenant_id: int | None, now: datetime
+) -> User:
     """A new user (admins only)."""
     require_role(actor, ADMIN, "create users")
     return add_user(email, name, role, now, tenant_id=tenant_id)

@@ -107,7 +107,9 @@ def _peak_units_from(resource: Resource, now: datetime) -> int:
 
 
 @transactional
-def update_resource(actor: User, resource_id: int, changes: dict[str, Any], now: datetime) -> Resource:
+def update_resource(
+    actor: User, resource_id: int, changes: dict[str, Any], now: datetime
+) -> Resource:
     """Change a resource; moving it re-parents its subtree, shrinking a pool is checked."""
     require_role(actor, CATALOGUE_ROLES, "change the catalogue")
     resource = get_resource(resource_id)

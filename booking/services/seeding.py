@@ -46,57 +46,142 @@ class Node:
 
 def _wet_lab(number: str, name: str) -> Node:
     return Node(
-        f"Wet Lab {number} — {name}", "lab", capacity=8,
+        f"Wet Lab {number} — {name}",
+        "lab",
+        capacity=8,
         features=["wet-lab", "containment-level-2", "fume-hood"],
-        rules={"opening_hours": LAB_HOURS, "closed_on_bank_holidays": True,
-               "buffer_after": "PT30M", "quota": [{"scope": "tenant", "period": "month", "hours": 40}]},
+        rules={
+            "opening_hours": LAB_HOURS,
+            "closed_on_bank_holidays": True,
+            "buffer_after": "PT30M",
+            "quota": [{"scope": "tenant", "period": "month", "hours": 40}],
+        },
         children=[
             Node(f"Bench {number}A", "desk", capacity=2, features=["lab-bench", "sink"]),
             Node(f"Bench {number}B", "desk", capacity=2, features=["lab-bench"]),
-            Node(f"Class II biosafety cabinet ({number})", "equipment", features=["biosafety-cabinet"],
-                 rules={"required_certification": "biosafety-cabinet"}),
-            Node(f"PCR thermocycler ({number})", "equipment", features=["pcr"],
-                 rules={"max_duration": "PT8H"}),
+            Node(
+                f"Class II biosafety cabinet ({number})",
+                "equipment",
+                features=["biosafety-cabinet"],
+                rules={"required_certification": "biosafety-cabinet"},
+            ),
+            Node(
+                f"PCR thermocycler ({number})",
+                "equipment",
+                features=["pcr"],
+                rules={"max_duration": "PT8H"},
+            ),
         ],
     )
 
 
 CATALOGUE = Node(
-    "Health and Wellbeing Innovation Centre", "building", bookable=False,
-    rules={"opening_hours": BUILDING_HOURS, "min_duration": "PT15M", "slot": "PT15M",
-           "max_advance": "P180D", "closed_on_bank_holidays": True},
+    "Health and Wellbeing Innovation Centre",
+    "building",
+    bookable=False,
+    rules={
+        "opening_hours": BUILDING_HOURS,
+        "min_duration": "PT15M",
+        "slot": "PT15M",
+        "max_advance": "P180D",
+        "closed_on_bank_holidays": True,
+    },
     children=[
-        Node("Ground floor", "floor", bookable=False, children=[
-            Node("The Atrium", "event_space", capacity=120,
-                 features=["av", "staging", "catering"], rules={"requires_approval": True}),
-            Node("G.01 Colne meeting room", "room", capacity=8, features=["screen", "video-conf"]),
-            Node("G.02 Holme meeting room", "room", capacity=12,
-                 features=["screen", "video-conf", "whiteboard"]),
-        ]),
-        Node("First floor", "floor", bookable=False, children=[
-            _wet_lab("1.10", "Cell biology"),
-            _wet_lab("1.20", "Molecular diagnostics"),
-            Node("Imaging suite 1.30", "lab", capacity=4, features=["dark-room"],
-                 rules={"opening_hours": LAB_HOURS},
-                 children=[Node("Fluorescence microscope", "equipment",
-                                features=["microscope", "fluorescence"],
-                                rules={"required_certification": "fluorescence-microscopy",
-                                       "check_in": {"required": True, "grace": "PT15M"}})]),
-            Node("1.40 Calder meeting room", "room", capacity=6, features=["screen"]),
-        ]),
-        Node("Second floor", "floor", bookable=False, children=[
-            Node("Digital Lab 2.05", "lab", capacity=16,
-                 features=["dry-lab", "gpu-workstations", "screen"]),
-            Node("Usability lab 2.08", "lab", capacity=6,
-                 features=["dry-lab", "observation-room", "recording"]),
-            Node("Co-working zone", "zone", bookable=False, children=[
-                Node("Hot desks", "desk", capacity=12, quantity=12, features=["hot-desk", "monitor"],
-                     rules={"check_in": {"required": True, "grace": "PT30M"}}),
-                *(Node(f"Desk 2.{n:02d}", "desk", capacity=1, features=["monitor", "standing"])
-                  for n in range(1, 7)),
-            ]),
-            Node("2.10 Castle Hill meeting room", "room", capacity=6, features=["screen"]),
-        ]),
+        Node(
+            "Ground floor",
+            "floor",
+            bookable=False,
+            children=[
+                Node(
+                    "The Atrium",
+                    "event_space",
+                    capacity=120,
+                    features=["av", "staging", "catering"],
+                    rules={"requires_approval": True},
+                ),
+                Node(
+                    "G.01 Colne meeting room", "room", capacity=8, features=["screen", "video-conf"]
+                ),
+                Node(
+                    "G.02 Holme meeting room",
+                    "room",
+                    capacity=12,
+                    features=["screen", "video-conf", "whiteboard"],
+                ),
+            ],
+        ),
+        Node(
+            "First floor",
+            "floor",
+            bookable=False,
+            children=[
+                _wet_lab("1.10", "Cell biology"),
+                _wet_lab("1.20", "Molecular diagnostics"),
+                Node(
+                    "Imaging suite 1.30",
+                    "lab",
+                    capacity=4,
+                    features=["dark-room"],
+                    rules={"opening_hours": LAB_HOURS},
+                    children=[
+                        Node(
+                            "Fluorescence microscope",
+                            "equipment",
+                            features=["microscope", "fluorescence"],
+                            rules={
+                                "required_certification": "fluorescence-microscopy",
+                                "check_in": {"required": True, "grace": "PT15M"},
+                            },
+                        )
+                    ],
+                ),
+                Node("1.40 Calder meeting room", "room", capacity=6, features=["screen"]),
+            ],
+        ),
+        Node(
+            "Second floor",
+            "floor",
+            bookable=False,
+            children=[
+                Node(
+                    "Digital Lab 2.05",
+                    "lab",
+                    capacity=16,
+                    features=["dry-lab", "gpu-workstations", "screen"],
+                ),
+                Node(
+                    "Usability lab 2.08",
+                    "lab",
+                    capacity=6,
+                    features=["dry-lab", "observation-room", "recording"],
+                ),
+                Node(
+                    "Co-working zone",
+                    "zone",
+                    bookable=False,
+                    children=[
+                        Node(
+                            "Hot desks",
+                            "desk",
+                            capacity=12,
+                            quantity=12,
+                            features=["hot-desk", "monitor"],
+                            rules={"check_in": {"required": True, "grace": "PT30M"}},
+                        ),
+                        *(
+                            Node(
+                                f"Desk 2.{n:02d}",
+                                "desk",
+                                capacity=1,
+                                features=["monitor", "standing"],
+                            )
+                            for n in range(1, 7)
+                        ),
+                    ],
+                ),
+                Node("2.10 Castle Hill meeting room", "room", capacity=6, features=["screen"]),
+            ],
+        ),
     ],
 )
 
@@ -123,13 +208,22 @@ class DemoUser:
 
 def _ensure_resource(node: Node, parent: Resource | None, now: datetime) -> None:
     parent_id = parent.id if parent else None
-    same_parent = Resource.parent_id.is_(None) if parent is None else Resource.parent_id == parent_id
+    same_parent = (
+        Resource.parent_id.is_(None) if parent is None else Resource.parent_id == parent_id
+    )
     resource = db.session.scalar(select(Resource).where(Resource.name == node.name, same_parent))
     if resource is None:
         resource = add_resource(
-            {"name": node.name, "kind": node.kind, "parent_id": parent_id, "bookable": node.bookable,
-             "capacity": node.capacity, "quantity": node.quantity, "features": node.features,
-             "rules": node.rules},
+            {
+                "name": node.name,
+                "kind": node.kind,
+                "parent_id": parent_id,
+                "bookable": node.bookable,
+                "capacity": node.capacity,
+                "quantity": node.quantity,
+                "features": node.features,
+                "rules": node.rules,
+            },
             now,
         )
     for child in node.children:
@@ -160,4 +254,3 @@ def seed_demo(secret: str, now: datetime) -> list[DemoUser]:
         _ensure_token(user, token, now)
         demo.append(DemoUser(email, role, tenant, token))
     return demo
-

@@ -23,7 +23,13 @@ def lab(make: Factory):
 
 
 def book(client: FlaskClient, headers, resource_id: int, start: datetime, end: datetime, **extra):
-    body = {"resource_id": resource_id, "start": iso(start), "end": iso(end), "title": "Work", **extra}
+    body = {
+        "resource_id": resource_id,
+        "start": iso(start),
+        "end": iso(end),
+        "title": "Work",
+        **extra,
+    }
     return client.post("/api/v1/bookings", json=body, headers=headers)
 
 
@@ -45,7 +51,12 @@ def test_naive_times_are_local_time_of_the_site(client, make: Factory, lab):
     assert response.status_code == 201
     summer = client.post(
         "/api/v1/bookings",
-        json={"resource_id": lab[0].id, "start": "2027-06-01T09:00", "end": "2027-06-01T10:00", "title": "x"},
+        json={
+            "resource_id": lab[0].id,
+            "start": "2027-06-01T09:00",
+            "end": "2027-06-01T10:00",
+            "title": "x",
+        },
         headers=headers,
     )
     assert summer.status_code == 201
@@ -57,7 +68,9 @@ def test_naive_times_are_local_time_of_the_site(client, make: Factory, lab):
     ("start", "message"),
     [("2027-03-28T01:30", "does not exist"), ("2027-10-31T01:30", "happens twice")],
 )
-def test_naive_times_in_the_clock_changes_are_422_for_that_field(client, make: Factory, lab, start, message):
+def test_naive_times_in_the_clock_changes_are_422_for_that_field(
+    client, make: Factory, lab, start, message
+):
     body = {"resource_id": lab[0].id, "start": start, "end": "2027-11-01T10:00", "title": "x"}
     response = client.post("/api/v1/bookings", json=body, headers=make.headers(make.user()))
     assert response.status_code == 422
@@ -153,8 +166,15 @@ def test_booking_the_pool_parent_takes_every_unit(client, make: Factory):
     ],
 )
 def test_bad_input_is_422_naming_the_field(client, make: Factory, lab, body, field):
-    base = {"resource_id": lab[0].id, "start": "2026-12-01T09:00:00+00:00", "end": "2026-12-01T10:00:00+00:00", "title": "x"}
-    response = client.post("/api/v1/bookings", json={**base, **body}, headers=make.headers(make.user()))
+    base = {
+        "resource_id": lab[0].id,
+        "start": "2026-12-01T09:00:00+00:00",
+        "end": "2026-12-01T10:00:00+00:00",
+        "title": "x",
+    }
+    response = client.post(
+        "/api/v1/bookings", json={**base, **body}, headers=make.headers(make.user())
+    )
     assert response.status_code == 422
     assert response.content_type == "application/problem+json"
     assert field in response.get_json()["errors"]
@@ -176,7 +196,9 @@ def test_malformed_body_is_400_and_books_nothing(client, make: Factory, lab):
 
 def test_not_bookable_and_in_the_past_are_reported_together(client, make: Factory):
     floor = make.resource(name="First floor", kind="floor", bookable=False)
-    response = book(client, make.headers(make.user()), floor.id, at(20, 9, month=11), at(20, 10, month=11))
+    response = book(
+        client, make.headers(make.user()), floor.id, at(20, 9, month=11), at(20, 10, month=11)
+    )
     assert response.status_code == 422
     assert {v["code"] for v in response.get_json()["violations"]} == {"not_bookable", "in_the_past"}
 
@@ -196,22 +218,32 @@ def test_patch_moves_and_rechecks_without_clashing_with_itself(client, app, make
     url = f"/api/v1/bookings/{created['id']}"
     later = client.patch(url, json={"end": iso(at(1, 11))}, headers=headers)
     assert later.status_code == 200 and later.get_json()["end"] == iso(at(1, 11))
-    clash = client.patch(url, json={"start": iso(at(1, 12)), "end": iso(at(1, 13))}, headers=headers)
+    clash = client.patch(
+        url, json={"start": iso(at(1, 12)), "end": iso(at(1, 13))}, headers=headers
+    )
     assert clash.status_code == 409
     assert client.get(url, headers=headers).get_json()["end"] == iso(at(1, 11))
     renamed = client.patch(url, json={"title": "PCR run"}, headers=headers)
     assert renamed.get_json()["title"] == "PCR run"
     with app.app_context():
-        events = db.session.scalars(select(BookingEvent).where(BookingEvent.booking_id == created["id"]).order_by(BookingEvent.id)).all()
+        events = db.session.scalars(
+            select(BookingEvent)
+            .where(BookingEvent.booking_id == created["id"])
+            .order_by(BookingEvent.id)
+        ).all()
         assert [e.action for e in events] == ["created", "updated", "updated"]
         assert events[1].changes == {"end": [iso(at(1, 10)), iso(at(1, 11))]}
-        assert events[1].actor_id == user.id and events[1].at == datetime(2026, 11, 24, 9, tzinfo=UTC)
+        assert events[1].actor_id == user.id and events[1].at == datetime(
+            2026, 11, 24, 9, tzinfo=UTC
+        )
 
 
 def test_patch_reversing_the_interval_is_422(client, make: Factory, lab):
     headers = make.headers(make.user())
     created = book(client, headers, lab[1].id, at(1, 9), at(1, 10)).get_json()
-    response = client.patch(f"/api/v1/bookings/{created['id']}", json={"start": iso(at(1, 11))}, headers=headers)
+    response = client.patch(
+        f"/api/v1/bookings/{created['id']}", json={"start": iso(at(1, 11))}, headers=headers
+    )
     assert response.status_code == 422 and "end" in response.get_json()["errors"]
 
 
@@ -233,9 +265,13 @@ def test_list_filters_by_resource_window_and_status(client, make: Factory, lab):
     first = book(client, headers, lab[1].id, at(1, 9), at(1, 10)).get_json()
     book(client, headers, lab[3].id, at(2, 9), at(2, 10))
     client.post(f"/api/v1/bookings/{first['id']}/cancel", headers=headers)
-    by_resource = client.get(f"/api/v1/bookings?resource_id={lab[3].id}", headers=headers).get_json()
+    by_resource = client.get(
+        f"/api/v1/bookings?resource_id={lab[3].id}", headers=headers
+    ).get_json()
     assert [b["resource_id"] for b in by_resource] == [lab[3].id]
-    window = client.get("/api/v1/bookings?start=2026-12-01T00:00&end=2026-12-02T00:00", headers=headers)
+    window = client.get(
+        "/api/v1/bookings?start=2026-12-01T00:00&end=2026-12-02T00:00", headers=headers
+    )
     assert [b["id"] for b in window.get_json()] == [first["id"]]
     confirmed = client.get("/api/v1/bookings?status=confirmed", headers=headers).get_json()
     assert [b["resource_id"] for b in confirmed] == [lab[3].id]
@@ -244,14 +280,25 @@ def test_list_filters_by_resource_window_and_status(client, make: Factory, lab):
 def test_override_rules_by_facility_manager_is_audited(client, app, make: Factory):
     floor = make.resource(name="Ground floor", kind="floor", bookable=False)
     manager = make.user("facility_manager")
-    response = book(client, make.headers(manager), floor.id, at(1, 9), at(1, 10), override_rules=True)
+    response = book(
+        client, make.headers(manager), floor.id, at(1, 9), at(1, 10), override_rules=True
+    )
     assert response.status_code == 201
     with app.app_context():
-        event = db.session.scalar(select(BookingEvent).where(BookingEvent.booking_id == response.get_json()["id"]))
+        event = db.session.scalar(
+            select(BookingEvent).where(BookingEvent.booking_id == response.get_json()["id"])
+        )
         assert event.changes["overridden"] == ["not_bookable"]
 
 
 def test_override_never_bypasses_a_conflict(client, make: Factory, lab):
     make.booking(lab[1], make.user(), at(1, 9), at(1, 10))
-    response = book(client, make.headers(make.user("admin")), lab[1].id, at(1, 9), at(1, 10), override_rules=True)
+    response = book(
+        client,
+        make.headers(make.user("admin")),
+        lab[1].id,
+        at(1, 9),
+        at(1, 10),
+        override_rules=True,
+    )
     assert response.status_code == 409

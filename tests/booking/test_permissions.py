@@ -17,7 +17,16 @@ from flask.testing import FlaskClient
 from booking.models import Booking, Resource, User
 from tests.conftest import Factory, at, iso
 
-CALLERS = ("admin", "facility_manager", "reception", "admin_A", "owner", "mate", "admin_B", "member_B")
+CALLERS = (
+    "admin",
+    "facility_manager",
+    "reception",
+    "admin_A",
+    "owner",
+    "mate",
+    "admin_B",
+    "member_B",
+)
 
 
 @dataclass
@@ -48,12 +57,20 @@ def world(client: FlaskClient, make: Factory) -> World:
     floor = make.resource(name="Floor", kind="floor", bookable=False)
     booking = make.booking(room, users["owner"], at(1, 9), at(1, 10))
     owner_token = client.post(f"/api/v1/users/{users['owner'].id}/tokens", headers=headers["owner"])
-    return World(client, users, headers, room, floor, booking, {"owner": owner_token.get_json()["id"]})
+    return World(
+        client, users, headers, room, floor, booking, {"owner": owner_token.get_json()["id"]}
+    )
 
 
 def new_booking(w: World, **extra: Any) -> dict[str, Any]:
     hour = 11 + len(extra)
-    return {"resource_id": w.room.id, "start": iso(at(2, hour)), "end": iso(at(2, hour + 1)), "title": "t", **extra}
+    return {
+        "resource_id": w.room.id,
+        "start": iso(at(2, hour)),
+        "end": iso(at(2, hour + 1)),
+        "title": "t",
+        **extra,
+    }
 
 
 Action = Callable[[World, str], Any]
@@ -64,7 +81,9 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
         dict.fromkeys(CALLERS, 200),
     ),
     "create tenant": (
-        lambda w, c: w.client.post("/api/v1/tenants", json={"name": f"New {c}"}, headers=w.headers[c]),
+        lambda w, c: w.client.post(
+            "/api/v1/tenants", json={"name": f"New {c}"}, headers=w.headers[c]
+        ),
         {**dict.fromkeys(CALLERS, 403), "admin": 201},
     ),
     "list users": (
@@ -84,7 +103,9 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
         dict.fromkeys(CALLERS, 201),
     ),
     "token for the owner": (
-        lambda w, c: w.client.post(f"/api/v1/users/{w.users['owner'].id}/tokens", headers=w.headers[c]),
+        lambda w, c: w.client.post(
+            f"/api/v1/users/{w.users['owner'].id}/tokens", headers=w.headers[c]
+        ),
         {
             **dict.fromkeys(CALLERS, 404),
             "admin": 201,
@@ -94,15 +115,21 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
         },
     ),
     "revoke the owner's token": (
-        lambda w, c: w.client.delete(f"/api/v1/tokens/{w.token_ids['owner']}", headers=w.headers[c]),
+        lambda w, c: w.client.delete(
+            f"/api/v1/tokens/{w.token_ids['owner']}", headers=w.headers[c]
+        ),
         {**dict.fromkeys(CALLERS, 404), "admin": 204, "owner": 204},
     ),
     "create resource": (
-        lambda w, c: w.client.post("/api/v1/resources", json={"name": "R", "kind": "room"}, headers=w.headers[c]),
+        lambda w, c: w.client.post(
+            "/api/v1/resources", json={"name": "R", "kind": "room"}, headers=w.headers[c]
+        ),
         {**dict.fromkeys(CALLERS, 403), "admin": 201, "facility_manager": 201},
     ),
     "patch resource": (
-        lambda w, c: w.client.patch(f"/api/v1/resources/{w.room.id}", json={"capacity": 12}, headers=w.headers[c]),
+        lambda w, c: w.client.patch(
+            f"/api/v1/resources/{w.room.id}", json={"capacity": 12}, headers=w.headers[c]
+        ),
         {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
     ),
     "read resources": (
@@ -121,7 +148,9 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
         {**dict.fromkeys(CALLERS, 200), "mate": 404, "admin_B": 404, "member_B": 404},
     ),
     "patch the booking": (
-        lambda w, c: w.client.patch(f"/api/v1/bookings/{w.booking.id}", json={"title": c}, headers=w.headers[c]),
+        lambda w, c: w.client.patch(
+            f"/api/v1/bookings/{w.booking.id}", json={"title": c}, headers=w.headers[c]
+        ),
         {**dict.fromkeys(CALLERS, 200), "mate": 404, "admin_B": 404, "member_B": 404},
     ),
     "cancel the booking": (
@@ -134,17 +163,33 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
     ),
     "book for a member of tenant A": (
         lambda w, c: w.client.post(
-            "/api/v1/bookings", json=new_booking(w, on_behalf_of=w.users["mate"].id), headers=w.headers[c]
+            "/api/v1/bookings",
+            json=new_booking(w, on_behalf_of=w.users["mate"].id),
+            headers=w.headers[c],
         ),
-        {**dict.fromkeys(CALLERS, 403), "admin": 201, "facility_manager": 201, "reception": 201,
-         "admin_A": 201, "mate": 201},
+        {
+            **dict.fromkeys(CALLERS, 403),
+            "admin": 201,
+            "facility_manager": 201,
+            "reception": 201,
+            "admin_A": 201,
+            "mate": 201,
+        },
     ),
     "book for a stranger's member": (
         lambda w, c: w.client.post(
-            "/api/v1/bookings", json=new_booking(w, on_behalf_of=w.users["member_B"].id), headers=w.headers[c]
+            "/api/v1/bookings",
+            json=new_booking(w, on_behalf_of=w.users["member_B"].id),
+            headers=w.headers[c],
         ),
-        {**dict.fromkeys(CALLERS, 403), "admin": 201, "facility_manager": 201, "reception": 201,
-         "admin_B": 201, "member_B": 201},
+        {
+            **dict.fromkeys(CALLERS, 403),
+            "admin": 201,
+            "facility_manager": 201,
+            "reception": 201,
+            "admin_B": 201,
+            "member_B": 201,
+        },
     ),
     "book for someone who does not exist": (
         lambda w, c: w.client.post(
@@ -193,14 +238,22 @@ def test_booking_list_shows_only_what_the_caller_may_see(world: World, make: Fac
 
 
 def test_tenant_people_see_only_their_own_tenant(world: World):
-    names = [t["name"] for t in world.client.get("/api/v1/tenants", headers=world.headers["mate"]).get_json()]
+    names = [
+        t["name"]
+        for t in world.client.get("/api/v1/tenants", headers=world.headers["mate"]).get_json()
+    ]
     assert names == ["Tenant A"]
     users = world.client.get("/api/v1/users", headers=world.headers["admin_B"]).get_json()
-    assert {u["email"] for u in users} == {world.users["admin_B"].email, world.users["member_B"].email}
+    assert {u["email"] for u in users} == {
+        world.users["admin_B"].email,
+        world.users["member_B"].email,
+    }
 
 
 def test_revoked_token_is_refused_at_once(world: World):
-    issued = world.client.post(f"/api/v1/users/{world.users['mate'].id}/tokens", headers=world.headers["mate"])
+    issued = world.client.post(
+        f"/api/v1/users/{world.users['mate'].id}/tokens", headers=world.headers["mate"]
+    )
     token = issued.get_json()["token"]
     auth = {"Authorization": f"Bearer {token}"}
     assert world.client.get("/api/v1/tenants", headers=auth).status_code == 200

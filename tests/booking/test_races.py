@@ -44,13 +44,22 @@ def occupying(app: Flask) -> list[Booking]:
 
 
 def body(resource_id: int, day: int, **extra: Any) -> dict[str, Any]:
-    return {"resource_id": resource_id, "start": iso(at(day, 9)), "end": iso(at(day, 11)), "title": "Race", **extra}
+    return {
+        "resource_id": resource_id,
+        "start": iso(at(day, 9)),
+        "end": iso(at(day, 11)),
+        "title": "Race",
+        **extra,
+    }
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_sixteen_clients_one_slot_exactly_one_wins(app, make: Factory, round_):
     bench = make.resource(name="Bench", kind="desk")
-    racers = [(make.headers(make.user(tenant=f"Tenant {i % 4}")), body(bench.id, 1 + round_)) for i in range(16)]
+    racers = [
+        (make.headers(make.user(tenant=f"Tenant {i % 4}")), body(bench.id, 1 + round_))
+        for i in range(16)
+    ]
     statuses = race(app, racers)
     assert Counter(statuses) == {201: 1, 409: 15}
     rows = occupying(app)
@@ -89,6 +98,8 @@ def test_mixed_unit_requests_never_overfill_a_pool(app, make: Factory):
     race(app, racers)
     rows = occupying(app)
     claims = [Claim(pool.id, Interval(b.occupied_start, b.occupied_end), b.units) for b in rows]
-    peak = max(u.units for u in usage_profile(Target(pool.id, 4), claims, Interval(at(1, 0), at(2, 0))))
+    peak = max(
+        u.units for u in usage_profile(Target(pool.id, 4), claims, Interval(at(1, 0), at(2, 0)))
+    )
     assert peak <= 4
     assert peak >= 3  # the pool is filled as far as the requests allow, not left half-empty

@@ -5,8 +5,8 @@ Revises:
 Create Date: 2026-11-24 13:08:45.111963
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001'
