@@ -27,6 +27,17 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _server_tool(name: str) -> str:
+    """Path of a server program: on PATH, or in Debian's versioned folder."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
+    if not candidates:
+        raise PostgresUnavailable(f"{name} is not installed")
+    return str(candidates[0])
+
+
 def _as_server_user(command: list[str]) -> list[str]:
     # initdb and postgres refuse to run as root; run them as the postgres system user.
     if os.geteuid() == 0:
@@ -39,9 +50,7 @@ def _as_server_user(command: list[str]) -> list[str]:
 @contextmanager
 def throwaway_server() -> Iterator[str]:
     """Start a fresh server in a temporary folder; yield its SQLAlchemy URL; remove it."""
-    for tool in ("initdb", "pg_ctl"):
-        if shutil.which(tool) is None:
-            raise PostgresUnavailable(f"{tool} is not on PATH")
+    initdb, pg_ctl = _server_tool("initdb"), _server_tool("pg_ctl")
     root = Path(tempfile.mkdtemp(prefix="hwic-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
@@ -50,7 +59,7 @@ def throwaway_server() -> Iterator[str]:
     try:
         subprocess.run(
             _as_server_user(
-                ["initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"]
+                [initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"]
             ),
             **run,
         )
@@ -60,7 +69,7 @@ def throwaway_server() -> Iterator[str]:
         )
         subprocess.run(
             _as_server_user(
-                ["pg_ctl", "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"]
+                [pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"]
             ),
             **run,
         )
@@ -72,7 +81,7 @@ def throwaway_server() -> Iterator[str]:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
-            _as_server_user(["pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"]),
+            _as_server_user([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]),
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)

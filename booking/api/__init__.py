@@ -1,11 +1,20 @@
 """The HTTP API under /api/v1, documented at /api/v1/openapi.json."""
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from booking.api import bookings, health, people, resources
 from booking.extensions import api
+from booking.schemas.fields import MAX_ID
 
 BLUEPRINTS = (health.blp, people.blp, resources.blp, bookings.blp)
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: a database id in a path; anything else is simply not found."""
+
+    def __init__(self, map: object) -> None:  # noqa: A002 - werkzeug's name
+        super().__init__(map, min=1, max=MAX_ID)  # type: ignore[arg-type]
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +31,7 @@ def init_app(app: Flask) -> None:
             "security": [{"bearer": []}],
         },
     )
+    app.url_map.converters["id"] = IdConverter
     api.init_app(app)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)

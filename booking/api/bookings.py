@@ -32,14 +32,14 @@ def list_bookings(args: dict[str, Any]) -> list[Booking]:
     return bookings.list_bookings(actor(), BookingQuery(**args))
 
 
-@blp.get("/bookings/<int:booking_id>")
+@blp.get("/bookings/<id:booking_id>")
 @blp.response(200, BookingSchema)
 def get_booking(booking_id: int) -> Booking:
     """One booking (404 when the caller may not see it)."""
     return bookings.get_booking(actor(), booking_id)
 
 
-@blp.patch("/bookings/<int:booking_id>")
+@blp.patch("/bookings/<id:booking_id>")
 @blp.arguments(BookingPatchSchema)
 @blp.response(200, BookingSchema)
 def update_booking(data: dict[str, Any], booking_id: int) -> Booking:
@@ -47,7 +47,7 @@ def update_booking(data: dict[str, Any], booking_id: int) -> Booking:
     return bookings.update_booking(actor(), booking_id, data, now())
 
 
-@blp.post("/bookings/<int:booking_id>/cancel")
+@blp.post("/bookings/<id:booking_id>/cancel")
 @blp.response(200, BookingSchema)
 def cancel_booking(booking_id: int) -> Booking:
     """Cancel a booking, freeing its time."""

@@ -42,7 +42,7 @@ def create_user(data: dict[str, Any]) -> User:
     return people.create_user(actor(), now=now(), **data)
 
 
-@blp.post("/users/<int:user_id>/tokens")
+@blp.post("/users/<id:user_id>/tokens")
 @blp.response(201, TokenSchema)
 def create_token(user_id: int) -> dict[str, Any]:
     """Issue an API token (admin, or a user for itself); the token is shown only here."""
@@ -50,7 +50,7 @@ def create_token(user_id: int) -> dict[str, Any]:
     return {"id": token.id, "token": raw}
 
 
-@blp.delete("/tokens/<int:token_id>")
+@blp.delete("/tokens/<id:token_id>")
 @blp.response(204)
 def revoke_token(token_id: int) -> None:
     """Revoke a token at once (its owner or an admin)."""

@@ -39,7 +39,7 @@ def create_resource(data: dict[str, Any]) -> Resource:
     return resources.create_resource(actor(), data, now())
 
 
-@blp.get("/resources/<int:resource_id>")
+@blp.get("/resources/<id:resource_id>")
 @blp.response(200, ResourceSchema)
 def get_resource(resource_id: int) -> Resource:
     """One resource."""
@@ -47,7 +47,7 @@ def get_resource(resource_id: int) -> Resource:
     return resources.get_resource(resource_id)
 
 
-@blp.patch("/resources/<int:resource_id>")
+@blp.patch("/resources/<id:resource_id>")
 @blp.arguments(ResourcePatchSchema(partial=True))
 @blp.response(200, ResourceSchema)
 def update_resource(data: dict[str, Any], resource_id: int) -> Resource:
@@ -55,7 +55,7 @@ def update_resource(data: dict[str, Any], resource_id: int) -> Resource:
     return resources.update_resource(actor(), resource_id, data, now())
 
 
-@blp.get("/resources/<int:resource_id>/availability")
+@blp.get("/resources/<id:resource_id>/availability")
 @blp.arguments(WindowSchema, location="query")
 @blp.response(200, AvailabilitySchema)
 def resource_availability(args: dict[str, Any], resource_id: int) -> Availability:
