@@ -1,0 +1,242 @@
+"""Benchmark the real server: gunicorn with 2 workers, on SQLite and on PostgreSQL.
+
+Prints, per database:
+- booking creation at 16 concurrent clients (requests/s, p50, p99) next to the same
+  server's ``GET /healthz`` (the ceiling), as a ratio;
+- the latency of an availability search over 500 resources holding 200,000 bookings,
+  for one week.
+
+Usage: ``python bench/run.py [--requests N] [--only sqlite|postgresql]``. Traffic goes to
+127.0.0.1 only, and every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import insert  # noqa: E402
+
+from booking import create_app  # noqa: E402
+from booking.extensions import db  # noqa: E402
+from booking.models import ApiToken, Booking  # noqa: E402
+from booking.services.auth import digest  # noqa: E402
+from booking.services.people import add_user  # noqa: E402
+from booking.services.resources import add_resource  # noqa: E402
+from tests.postgres import throwaway_server  # noqa: E402
+
+CLIENTS = 16
+RESOURCES = 500
+BOOKINGS = 200_000
+TOKEN = "bench-token-0123456789abcdef"
+START = datetime(2027, 1, 4, tzinfo=UTC)  # a Monday; the bench's bookings start here
+WEEK = (datetime(2027, 6, 7, tzinfo=UTC), datetime(2027, 6, 14, tzinfo=UTC))
+
+
+def prepare(url: str) -> list[int]:
+    """Migrate, then load 500 rooms and 200,000 bookings; return the room ids."""
+    import flask_migrate
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        flask_migrate.upgrade()
+        now = datetime.now(UTC)
+        user = add_user(
+            "bench@hwic.example", "Bench", "tenant_member", now, tenant_name="Bench Ltd"
+        )
+        db.session.add(ApiToken(user_id=user.id, digest=digest(TOKEN), created_at=now))
+        floors = [
+            add_resource({"name": f"Floor {n}", "kind": "floor", "bookable": False}, now)
+            for n in range(5)
+        ]
+        rooms = [
+            add_resource(
+                {
+                    "name": f"Room {n:03d}",
+                    "kind": "room",
+                    "capacity": 4 + n % 10,
+                    "parent_id": floors[n % 5].id,
+                    "features": ["screen"] if n % 2 else [],
+                },
+                now,
+            ).id
+            for n in range(RESOURCES)
+        ]
+        db.session.commit()
+        per_room = BOOKINGS // RESOURCES
+        rows = []
+        for index, room in enumerate(rooms):
+            for day in range(per_room):  # one booking a day per room, 09:00 + (room % 8) h
+                start = START + timedelta(days=day, hours=9 + index % 8)
+                end = start + timedelta(hours=1)
+                rows.append(
+                    {
+                        "resource_id": room,
+                        "user_id": user.id,
+                        "booked_by_id": user.id,
+                        "tenant_id": user.tenant_id,
+                        "title": "Load",
+                        "units": 1,
+                        "start": start,
+                        "end": end,
+                        "occupied_start": start,
+                        "occupied_end": end,
+                        "exclusive": True,
+                        "status": "confirmed",
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+        for chunk in range(0, len(rows), 20_000):
+            db.session.execute(insert(Booking), rows[chunk : chunk + 20_000])
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("ANALYZE")
+        else:
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("ANALYZE")
+        db.engine.dispose()
+    return rooms
+
+
+@contextmanager
+def gunicorn(url: str, port: int):
+    env = {**os.environ, "BOOKING_DATABASE_URL": url, "BOOKING_SECRET_KEY": "bench"}
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "booking:create_app()",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        for _ in range(100):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def load(
+    port: int, requests: list[tuple[str, str, bytes | None]]
+) -> tuple[float, list[float], dict[int, int]]:
+    """Send ``requests`` from 16 keep-alive clients; (requests/s, latencies ms, status counts)."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    shares = [requests[i::CLIENTS] for i in range(CLIENTS)]
+
+    def client(share: list[tuple[str, str, bytes | None]]) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for method, path, body in share:
+            began = time.perf_counter()
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            with lock:
+                latencies.append((time.perf_counter() - began) * 1000)
+                statuses[response.status] = statuses.get(response.status, 0) + 1
+
+    threads = [threading.Thread(target=client, args=(share,)) for share in shares]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(requests) / (time.perf_counter() - began), latencies, statuses
+
+
+def percentile(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100)[int(p) - 1] if len(values) > 1 else values[0]
+
+
+def bench(name: str, url: str, port: int, count: int) -> None:
+    rooms = prepare(url)
+    health = [("GET", "/healthz", None)] * count
+    bookings = []
+    for n in range(count):  # distinct free slots: evenings, after the loaded bookings
+        start = START + timedelta(days=n // len(rooms), hours=18)
+        body = {
+            "resource_id": rooms[n % len(rooms)],
+            "title": "Bench",
+            "start": start.isoformat(),
+            "end": (start + timedelta(hours=1)).isoformat(),
+        }
+        bookings.append(("POST", "/api/v1/bookings", json.dumps(body).encode()))
+    week = f"start={WEEK[0].isoformat()}&end={WEEK[1].isoformat()}".replace("+", "%2B")
+    search = [("GET", f"/api/v1/availability?{week}&duration=PT1H&limit=500", None)] * 50
+    with gunicorn(url, port):
+        load(port, health[: count // 4])  # warm up both workers
+        ceiling, health_ms, _ = load(port, health)
+        rate, booking_ms, statuses = load(port, bookings)
+        search_ms = []
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for method, path, _body in search:
+            began = time.perf_counter()
+            connection.request(method, path, headers={"Authorization": f"Bearer {TOKEN}"})
+            response = connection.getresponse()
+            payload = json.loads(response.read())
+            search_ms.append((time.perf_counter() - began) * 1000)
+        found = len(payload["results"])
+    print(f"\n== {name} (gunicorn, 2 workers, {CLIENTS} clients) ==")
+    print(
+        f"GET /healthz        {ceiling:8.0f} req/s  p50 {percentile(health_ms, 50):6.1f} ms  p99 {percentile(health_ms, 99):6.1f} ms"
+    )
+    print(
+        f"POST /bookings      {rate:8.0f} req/s  p50 {percentile(booking_ms, 50):6.1f} ms  p99 {percentile(booking_ms, 99):6.1f} ms  statuses {statuses}"
+    )
+    print(f"booking / ceiling   {rate / ceiling:8.0%}")
+    print(
+        f"availability search over {RESOURCES} resources, {BOOKINGS:,} bookings, one week:"
+        f" p50 {percentile(search_ms, 50):.1f} ms, p99 {percentile(search_ms, 99):.1f} ms"
+        f" ({found} resources with a free hour)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+    with ExitStack() as stack:
+        if args.only in (None, "sqlite"):
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            bench("SQLite", f"sqlite:///{folder / 'bench.db'}", 8701, args.requests)
+        if args.only in (None, "postgresql"):
+            url = stack.enter_context(throwaway_server())
+            bench("PostgreSQL", url, 8702, args.requests)
+
+
+if __name__ == "__main__":
+    main()
