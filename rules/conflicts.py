@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules.intervals import Interval, merge, overlaps
+from rules.intervals import Interval, clip, merge, overlaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,9 @@ def saturated(
     target: Target, claims: Iterable[Claim], window: Interval, units: int
 ) -> list[Interval]:
     """Merged parts of ``window`` where ``units`` more would exceed the target's quantity."""
+    if target.quantity == 1:
+        # Every claim takes the one unit, so any claimed instant is full: no sweep needed.
+        return merge(clip((claim.interval for claim in claims), window))
     limit = target.quantity - units
     return merge(u.interval for u in usage_profile(target, claims, window) if u.units > limit)
 

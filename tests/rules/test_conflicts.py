@@ -10,6 +10,7 @@ from rules import (
     find_availability,
     find_conflicts,
     first_fit,
+    overlaps,
     usage_profile,
 )
 from tests.rules.strategies import STEP, instant, intervals
@@ -90,15 +91,19 @@ def test_usage_profile_matches_brute_force(claims: list[Claim], window: Interval
         assert in_use == brute_force_peak(POOL, claims, i)
 
 
-@given(pool_claims, intervals(span=20))
+@given(pool_claims, intervals(span=20), st.sampled_from([POOL, Target(2, 1)]))
 def test_free_time_is_exactly_where_one_more_unit_fits(
-    claims: list[Claim], window: Interval
+    claims: list[Claim], window: Interval, target: Target
 ) -> None:
-    availability = find_availability(POOL, claims, window)
+    availability = find_availability(target, claims, window)
     for free in availability.free:
-        assert find_conflicts(POOL, free, 1, claims) == []
+        assert find_conflicts(target, free, 1, claims) == []
     for busy in availability.busy:
-        assert find_conflicts(POOL, busy, 1, claims) != []
+        assert find_conflicts(target, busy, 1, claims) != []
+    for i in range(int((window.start - instant(0)) / STEP), int((window.end - instant(0)) / STEP)):
+        probe = Interval(instant(i), instant(i + 1))
+        full = brute_force_peak(target, claims, i) >= target.quantity
+        assert any(overlaps(probe, b) for b in availability.busy) == full
 
 
 def test_open_time_limits_free_time_and_first_fit() -> None:
