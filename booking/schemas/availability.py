@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from booking.models import KINDS
@@ -28,8 +29,9 @@ class WindowSchema(Schema):
             return
         if end <= start:
             raise ValidationError("The end must be after the start.", "end")
-        if (end - start).days > 366:
-            raise ValidationError("Ask for at most 366 days at a time.", "end")
+        longest = current_app.config["API_MAX_WINDOW_DAYS"]
+        if (end - start).days > longest:
+            raise ValidationError(f"Ask for at most {longest} days at a time.", "end")
 
 
 class AvailabilitySchema(Schema):

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from booking.models import STATUSES
@@ -61,7 +62,13 @@ class BookingQuerySchema(Schema):
     end = Instant()
     status = fields.List(fields.String(validate=validate.OneOf(STATUSES)))
     mine = fields.Boolean(load_default=False)
-    limit = Count(strict=False, minimum=1, maximum=5000, load_default=500)
+    limit = Count(
+        strict=False,
+        minimum=1,
+        maximum=5000,
+        load_default=lambda: current_app.config["API_PAGE_SIZE"],
+        metadata={"description": "Page size; defaults to the api.page_size setting."},
+    )
     offset = Count(strict=False, maximum=10_000_000, load_default=0)
 
     @validates_schema

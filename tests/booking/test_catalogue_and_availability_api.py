@@ -199,3 +199,18 @@ def test_search_finds_free_resources_earliest_fit_first_and_every_fit_books(clie
 def test_search_refuses_bad_durations(client, make: Factory, duration):
     url = f"/api/v1/availability?start=2026-12-01T08:00&end=2026-12-01T18:00&duration={duration}"
     assert client.get(url, headers=make.headers(make.user())).status_code == 422
+
+
+def test_window_and_page_size_follow_the_settings(app, client, make: Factory):
+    app.config.update(API_MAX_WINDOW_DAYS=7, API_PAGE_SIZE=2)
+    user = make.user()
+    room = make.resource()
+    headers = make.headers(user)
+    base = f"/api/v1/resources/{room.id}/availability?start=2026-12-01T00:00"
+    assert client.get(base + "&end=2026-12-08T00:00", headers=headers).status_code == 200
+    too_long = client.get(base + "&end=2026-12-09T00:00", headers=headers)
+    assert too_long.status_code == 422 and "7 days" in too_long.get_json()["errors"]["end"][0]
+    for day in (1, 2, 3):
+        make.booking(room, user, at(day, 9), at(day, 10))
+    assert len(client.get("/api/v1/bookings", headers=headers).get_json()) == 2
+    assert len(client.get("/api/v1/bookings?limit=3", headers=headers).get_json()) == 3
