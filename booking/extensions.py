@@ -14,6 +14,10 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+# Services commit and then return what they wrote; expiring it on commit would only make
+# the response (and the caller's own user row) be read back from the database again.
+db = SQLAlchemy(
+    metadata=MetaData(naming_convention=NAMING), session_options={"expire_on_commit": False}
+)
 migrate = Migrate()
 api = Api()

@@ -11,7 +11,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +203,3 @@ def make(app: Flask) -> Factory:
 
 def iso(moment: datetime) -> str:
     return moment.isoformat()
-
-
-ONE_HOUR = timedelta(hours=1)

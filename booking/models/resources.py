@@ -14,6 +14,11 @@ from booking.extensions import db
 KINDS = ("building", "floor", "zone", "room", "lab", "desk", "equipment", "event_space")
 
 
+def ancestors_on_path(path: str) -> list[int]:
+    """Ids from the root down to the parent, read from a materialised ``path``."""
+    return [int(part) for part in path.strip("/").split("/")[:-1] if part]
+
+
 class Resource(db.Model):  # type: ignore[name-defined,misc]
     """A node of the catalogue tree.
 
@@ -43,4 +48,4 @@ class Resource(db.Model):  # type: ignore[name-defined,misc]
     @property
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to the parent, read from ``path``."""
-        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        return ancestors_on_path(self.path)

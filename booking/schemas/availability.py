@@ -14,10 +14,6 @@ class IntervalSchema(Schema):
     end = Instant()
 
 
-class BusySchema(IntervalSchema):
-    resource_id = fields.Integer()
-
-
 class WindowSchema(Schema):
     start = Instant(required=True)
     end = Instant(required=True)

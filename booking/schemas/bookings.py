@@ -74,11 +74,3 @@ class BookingQuerySchema(Schema):
     @validates_schema
     def check_interval(self, data: dict[str, Any], **_: Any) -> None:
         _end_after_start(data)
-
-
-class BookingEventSchema(Schema):
-    id = fields.Integer()
-    actor_id = fields.Integer()
-    at = Instant()
-    action = fields.String()
-    changes = fields.Dict()

@@ -6,8 +6,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from booking.extensions import db
 from booking.models import Booking, BookingEvent, User
 
@@ -38,9 +36,3 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
         for key in after
         if before.get(key) != after[key]
     }
-
-
-def list_events(booking_id: int) -> list[BookingEvent]:
-    """A booking's audit events, oldest first."""
-    query = select(BookingEvent).where(BookingEvent.booking_id == booking_id)
-    return list(db.session.scalars(query.order_by(BookingEvent.at, BookingEvent.id)))

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Resource
+from booking.models.resources import ancestors_on_path
 from booking.services.claims import load_claims, related_ids, target_of
 from booking.services.resources import ResourceFilter, get_resource, list_resources
 from rules import Availability, Claim, Interval, find_availability, first_fit
@@ -45,21 +46,25 @@ def search_availability(
 ) -> list[Match]:
     """Bookable resources matching ``filters`` with a free stretch of ``duration``.
 
-    Ordered by earliest fit, then name. One query loads the catalogue and one the
-    bookings of the window; the hierarchy is applied in memory.
+    Ordered by earliest fit, then name. One query reads the tree (ids and paths), one
+    the matching resources and one the bookings of the window; the hierarchy is applied
+    in memory.
     """
-    everything = db.session.scalars(select(Resource)).all()
-    by_id = {r.id: r for r in everything}
+    bookable: set[int] = set()
     descendants: dict[int, list[int]] = defaultdict(list)
-    for resource in everything:
-        for ancestor in resource.ancestor_ids:
-            descendants[ancestor].append(resource.id)
+    for rid, path, is_bookable in db.session.execute(
+        select(Resource.id, Resource.path, Resource.bookable)
+    ):
+        if is_bookable:
+            bookable.add(rid)
+        for ancestor in ancestors_on_path(path):
+            descendants[ancestor].append(rid)
     candidates = list_resources(replace(filters, bookable=True))
     claims = _claims_by_resource(window)
     matches: list[Match] = []
     for resource in candidates:
         related: Sequence[int] = [
-            *(a for a in resource.ancestor_ids if by_id[a].bookable),
+            *(a for a in resource.ancestor_ids if a in bookable),
             resource.id,
             *descendants[resource.id],
         ]

@@ -31,9 +31,9 @@ from booking.services.access import (
     visible_bookings,
 )
 from booking.services.claims import (
+    blocking_path_ids,
     busy_time,
     load_claims,
-    lock_path,
     overlapping,
     related_ids,
     target_of,
@@ -114,9 +114,9 @@ def _claim_time(
     resource: Resource, interval: Interval, units: int, excluding: int | None
 ) -> Interval:
     """Lock the resource's path and return the time the booking would occupy, or raise 409."""
-    lock_path(resource)
+    path = blocking_path_ids(resource, lock=True)
     occupied = interval  # buffers widen this once availability rules apply them
-    claims = load_claims(related_ids(resource), occupied, excluding=excluding)
+    claims = load_claims(related_ids(resource, path), occupied, excluding=excluding)
     clashes = find_conflicts(target_of(resource), occupied, units, claims)
     if clashes:
         raise BookingConflictError(busy_time(clashes))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from booking.extensions import db
@@ -29,16 +29,23 @@ def target_of(resource: Resource) -> Target:
     return Target(resource_id=resource.id, quantity=resource.quantity)
 
 
-def bookable_ancestor_ids(resource: Resource) -> list[int]:
-    """Ids of the resource's ancestors that can be booked (and so can block it)."""
-    ids = resource.ancestor_ids
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(Resource.id).where(Resource.id.in_(ids), Resource.bookable.is_(True))
+def blocking_path_ids(resource: Resource, *, lock: bool = False) -> list[int]:
+    """Ids of the resource and of its bookable ancestors (which block it), in id order.
+
+    With ``lock``, those rows stay locked until the transaction ends. Two bookings that
+    could clash share at least one of them (a booking of a bench and of its lab both
+    lock the lab), so they run one after the other. SQLite has no row locks; there the
+    writing transaction already holds the database's write lock.
+    """
+    query = (
+        select(Resource.id)
+        .where(
+            Resource.id.in_([*resource.ancestor_ids, resource.id]),
+            or_(Resource.bookable.is_(True), Resource.id == resource.id),
         )
+        .order_by(Resource.id)
     )
+    return list(db.session.scalars(query.with_for_update() if lock else query))
 
 
 def descendant_ids(resource: Resource) -> list[int]:
@@ -52,22 +59,13 @@ def descendant_ids(resource: Resource) -> list[int]:
     )
 
 
-def related_ids(resource: Resource) -> list[int]:
-    """The resource, its bookable ancestors and its descendants: all whose bookings block it."""
-    return [*bookable_ancestor_ids(resource), resource.id, *descendant_ids(resource)]
+def related_ids(resource: Resource, path_ids: Sequence[int] | None = None) -> list[int]:
+    """All whose bookings block ``resource``: itself, bookable ancestors, descendants.
 
-
-def lock_path(resource: Resource) -> None:
-    """Lock the resource and its bookable ancestors, in id order, until the transaction ends.
-
-    Two bookings that could clash share at least one locked row (a booking of a bench
-    and of its lab both lock the lab), so they run one after the other. SQLite has no
-    row locks; there the transaction already holds the database's write lock.
+    ``path_ids`` is ``blocking_path_ids(resource)`` when the caller has it already.
     """
-    ids = sorted({resource.id, *bookable_ancestor_ids(resource)})
-    db.session.execute(
-        select(Resource.id).where(Resource.id.in_(ids)).order_by(Resource.id).with_for_update()
-    ).all()
+    path = blocking_path_ids(resource) if path_ids is None else path_ids
+    return [*path, *descendant_ids(resource)]
 
 
 def load_claims(

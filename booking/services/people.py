@@ -25,13 +25,17 @@ def list_tenants(actor: User) -> Sequence[Tenant]:
     return db.session.scalars(query).all()
 
 
-def _tenant_named(name: str, now: datetime) -> Tenant:
-    tenant = db.session.scalar(select(Tenant).where(Tenant.name == name))
-    if tenant is None:
-        tenant = Tenant(name=name, created_at=now)
-        db.session.add(tenant)
-        db.session.flush()
+def _add_tenant(name: str, now: datetime) -> Tenant:
+    tenant = Tenant(name=name, created_at=now)
+    db.session.add(tenant)
+    db.session.flush()
     return tenant
+
+
+def _tenant_named(name: str, now: datetime) -> Tenant:
+    """The tenant called ``name``, created if there is none."""
+    tenant = db.session.scalar(select(Tenant).where(Tenant.name == name))
+    return tenant if tenant is not None else _add_tenant(name, now)
 
 
 @transactional
@@ -41,7 +45,7 @@ def create_tenant(actor: User, name: str, now: datetime) -> Tenant:
     name = name.strip()
     if db.session.scalar(select(Tenant.id).where(Tenant.name == name)) is not None:
         raise DuplicateError(f"A tenant named {name!r} exists already.")
-    return _tenant_named(name, now)
+    return _add_tenant(name, now)
 
 
 def list_users(actor: User) -> Sequence[User]:
