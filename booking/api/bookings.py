@@ -15,8 +15,8 @@ blp = Blueprint("bookings", __name__, url_prefix="/api/v1", description="Booking
 
 
 @blp.post("/bookings")
-@blp.arguments(BookingSchema)
-@blp.response(201, BookingSchema)
+@blp.arguments(BookingSchema())
+@blp.response(201, BookingSchema())
 def create_booking(data: dict[str, Any]) -> tuple[Booking, int, dict[str, str]]:
     """Book a resource; refusals say why (422 violations, 409 conflicts)."""
     booking = bookings.create_booking(actor(), BookingDraft(**data), now())
@@ -25,7 +25,7 @@ def create_booking(data: dict[str, Any]) -> tuple[Booking, int, dict[str, str]]:
 
 
 @blp.get("/bookings")
-@blp.arguments(BookingQuerySchema, location="query")
+@blp.arguments(BookingQuerySchema(), location="query")
 @blp.response(200, BookingSchema(many=True))
 def list_bookings(args: dict[str, Any]) -> list[Booking]:
     """Bookings the caller may see, by start time."""
@@ -33,22 +33,22 @@ def list_bookings(args: dict[str, Any]) -> list[Booking]:
 
 
 @blp.get("/bookings/<id:booking_id>")
-@blp.response(200, BookingSchema)
+@blp.response(200, BookingSchema())
 def get_booking(booking_id: int) -> Booking:
     """One booking (404 when the caller may not see it)."""
     return bookings.get_booking(actor(), booking_id)
 
 
 @blp.patch("/bookings/<id:booking_id>")
-@blp.arguments(BookingPatchSchema)
-@blp.response(200, BookingSchema)
+@blp.arguments(BookingPatchSchema())
+@blp.response(200, BookingSchema())
 def update_booking(data: dict[str, Any], booking_id: int) -> Booking:
     """Change a booking; moving it is checked like a new booking."""
     return bookings.update_booking(actor(), booking_id, data, now())
 
 
 @blp.post("/bookings/<id:booking_id>/cancel")
-@blp.response(200, BookingSchema)
+@blp.response(200, BookingSchema())
 def cancel_booking(booking_id: int) -> Booking:
     """Cancel a booking, freeing its time."""
     return bookings.cancel_booking(actor(), booking_id, now())

@@ -20,8 +20,8 @@ def list_tenants() -> list[Tenant]:
 
 
 @blp.post("/tenants")
-@blp.arguments(TenantSchema)
-@blp.response(201, TenantSchema)
+@blp.arguments(TenantSchema())
+@blp.response(201, TenantSchema())
 def create_tenant(data: dict[str, Any]) -> Tenant:
     """Create a tenant (admin)."""
     return people.create_tenant(actor(), data["name"], now())
@@ -35,15 +35,15 @@ def list_users() -> list[User]:
 
 
 @blp.post("/users")
-@blp.arguments(UserSchema)
-@blp.response(201, UserSchema)
+@blp.arguments(UserSchema())
+@blp.response(201, UserSchema())
 def create_user(data: dict[str, Any]) -> User:
     """Create a user (admin)."""
     return people.create_user(actor(), now=now(), **data)
 
 
 @blp.post("/users/<id:user_id>/tokens")
-@blp.response(201, TokenSchema)
+@blp.response(201, TokenSchema())
 def create_token(user_id: int) -> dict[str, Any]:
     """Issue an API token (admin, or a user for itself); the token is shown only here."""
     token, raw = auth.issue_token(actor(), user_id, now())

@@ -23,7 +23,7 @@ blp = Blueprint(
 
 
 @blp.get("/resources")
-@blp.arguments(ResourceQuerySchema, location="query")
+@blp.arguments(ResourceQuerySchema(), location="query")
 @blp.response(200, ResourceSchema(many=True))
 def list_resources(args: dict[str, Any]) -> list[Resource]:
     """Resources, filtered by kind, parent, name, capacity and features."""
@@ -32,15 +32,15 @@ def list_resources(args: dict[str, Any]) -> list[Resource]:
 
 
 @blp.post("/resources")
-@blp.arguments(ResourceSchema)
-@blp.response(201, ResourceSchema)
+@blp.arguments(ResourceSchema())
+@blp.response(201, ResourceSchema())
 def create_resource(data: dict[str, Any]) -> Resource:
     """Add a resource to the catalogue (facility manager, admin)."""
     return resources.create_resource(actor(), data, now())
 
 
 @blp.get("/resources/<id:resource_id>")
-@blp.response(200, ResourceSchema)
+@blp.response(200, ResourceSchema())
 def get_resource(resource_id: int) -> Resource:
     """One resource."""
     actor()
@@ -49,15 +49,15 @@ def get_resource(resource_id: int) -> Resource:
 
 @blp.patch("/resources/<id:resource_id>")
 @blp.arguments(ResourcePatchSchema(partial=True))
-@blp.response(200, ResourceSchema)
+@blp.response(200, ResourceSchema())
 def update_resource(data: dict[str, Any], resource_id: int) -> Resource:
     """Change a resource (facility manager, admin)."""
     return resources.update_resource(actor(), resource_id, data, now())
 
 
 @blp.get("/resources/<id:resource_id>/availability")
-@blp.arguments(WindowSchema, location="query")
-@blp.response(200, AvailabilitySchema)
+@blp.arguments(WindowSchema(), location="query")
+@blp.response(200, AvailabilitySchema())
 def resource_availability(args: dict[str, Any], resource_id: int) -> Availability:
     """Free and busy time of one resource within ``[start, end)``."""
     actor()
@@ -65,8 +65,8 @@ def resource_availability(args: dict[str, Any], resource_id: int) -> Availabilit
 
 
 @blp.get("/availability")
-@blp.arguments(SearchQuerySchema, location="query")
-@blp.response(200, SearchResultSchema)
+@blp.arguments(SearchQuerySchema(), location="query")
+@blp.response(200, SearchResultSchema())
 def search_availability(args: dict[str, Any]) -> dict[str, Any]:
     """Resources with a free stretch of at least ``duration``, earliest fit first."""
     actor()

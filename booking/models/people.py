@@ -38,7 +38,7 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    tenant: Mapped[Tenant | None] = relationship(lazy="joined")
+    tenant: Mapped[Tenant | None] = relationship()
 
     @property
     def is_staff(self) -> bool:
@@ -57,4 +57,4 @@ class ApiToken(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship()

@@ -23,10 +23,11 @@ def digest(raw: str) -> str:
 
 def authenticate(raw: str) -> User | None:
     """The user a live token belongs to, or ``None``."""
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.digest == digest(raw), ApiToken.revoked_at.is_(None))
+    return db.session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.digest == digest(raw), ApiToken.revoked_at.is_(None))
     )
-    return token.user if token else None
 
 
 def _new_token(user: User, now: datetime) -> tuple[ApiToken, str]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Resource
 from booking.models.resources import ancestors_on_path
-from booking.services.claims import load_claims, related_ids, target_of
+from booking.services.claims import load_claims, related_bookings, target_of
 from booking.services.resources import ResourceFilter, get_resource, list_resources
 from rules import Availability, Claim, Interval, find_availability, first_fit
 
@@ -20,7 +20,7 @@ from rules import Availability, Claim, Interval, find_availability, first_fit
 def resource_availability(resource_id: int, window: Interval) -> Availability:
     """Free and busy time of one resource; a resource that cannot be booked has no free time."""
     resource = get_resource(resource_id)
-    claims = load_claims(related_ids(resource), window)
+    claims = load_claims(related_bookings(resource), window)
     open_time = None if resource.bookable else []
     return find_availability(target_of(resource), claims, window, open_time)
 

@@ -35,7 +35,7 @@ from booking.services.claims import (
     busy_time,
     load_claims,
     overlapping,
-    related_ids,
+    related_bookings,
     target_of,
 )
 from booking.services.transactions import transactional
@@ -116,7 +116,7 @@ def _claim_time(
     """Lock the resource's path and return the time the booking would occupy, or raise 409."""
     path = blocking_path_ids(resource, lock=True)
     occupied = interval  # buffers widen this once availability rules apply them
-    claims = load_claims(related_ids(resource, path), occupied, excluding=excluding)
+    claims = load_claims(related_bookings(resource, path), occupied, excluding=excluding)
     clashes = find_conflicts(target_of(resource), occupied, units, claims)
     if clashes:
         raise BookingConflictError(busy_time(clashes))

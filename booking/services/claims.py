@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -48,38 +48,32 @@ def blocking_path_ids(resource: Resource, *, lock: bool = False) -> list[int]:
     return list(db.session.scalars(query.with_for_update() if lock else query))
 
 
-def descendant_ids(resource: Resource) -> list[int]:
-    """Ids of every resource below ``resource`` in the tree."""
-    return list(
-        db.session.scalars(
-            select(Resource.id).where(
-                Resource.path.startswith(resource.path), Resource.id != resource.id
-            )
-        )
-    )
-
-
-def related_ids(resource: Resource, path_ids: Sequence[int] | None = None) -> list[int]:
-    """All whose bookings block ``resource``: itself, bookable ancestors, descendants.
+def related_bookings(
+    resource: Resource, path_ids: Sequence[int] | None = None
+) -> ColumnElement[bool]:
+    """SQL condition selecting bookings that block ``resource``: bookings of the resource,
+    of its bookable ancestors and of its descendants.
 
     ``path_ids`` is ``blocking_path_ids(resource)`` when the caller has it already.
     """
     path = blocking_path_ids(resource) if path_ids is None else path_ids
-    return [*path, *descendant_ids(resource)]
+    below = select(Resource.id).where(Resource.path.startswith(resource.path))
+    return or_(Booking.resource_id.in_(path), Booking.resource_id.in_(below))
 
 
 def load_claims(
-    resource_ids: Iterable[int] | None, window: Interval, *, excluding: int | None = None
+    of: ColumnElement[bool] | None, window: Interval, *, excluding: int | None = None
 ) -> list[Claim]:
-    """Claims of occupying bookings on ``resource_ids`` (``None``: all) overlapping ``window``."""
+    """Claims of occupying bookings overlapping ``window``; ``of`` narrows which (e.g.
+    ``related_bookings(resource)``), ``None`` takes every resource's."""
     query = select(
         Booking.id, Booking.resource_id, Booking.occupied_start, Booking.occupied_end, Booking.units
     ).where(
         Booking.status.in_(OCCUPYING),
         overlapping(Booking.occupied_start, Booking.occupied_end, window),
     )
-    if resource_ids is not None:
-        query = query.where(Booking.resource_id.in_(list(resource_ids)))
+    if of is not None:
+        query = query.where(of)
     if excluding is not None:
         query = query.where(Booking.id != excluding)
     return [

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from booking.errors import InvalidFieldsError, NotFoundError, StateConflictError
 from booking.extensions import db
-from booking.models import Resource, User
+from booking.models import Booking, Resource, User
 from booking.services.access import CATALOGUE_ROLES, require_role
 from booking.services.claims import load_claims, target_of
 from booking.services.transactions import transactional
@@ -102,7 +102,7 @@ def _move(resource: Resource, parent_id: int | None) -> None:
 
 def _peak_units_from(resource: Resource, now: datetime) -> int:
     horizon = Interval(now, datetime.max.replace(tzinfo=now.tzinfo))
-    claims = load_claims([resource.id], horizon)
+    claims = load_claims(Booking.resource_id == resource.id, horizon)
     return max((u.units for u in usage_profile(target_of(resource), claims, horizon)), default=0)
 
 
