@@ -10,6 +10,7 @@ from flask import Flask
 
 from booking import api, cli, errors
 from booking.config import load_settings
+from booking.database import is_migrated_object
 from booking.extensions import db, migrate
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
@@ -30,7 +31,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=MIGRATIONS,
+        render_as_batch=True,
+        compare_type=True,
+        include_name=is_migrated_object,
+    )
     api.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -16,6 +16,8 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.types import TypeDecorator
 
 IMMEDIATE = "booking_immediate"
+#: SQLite's R*Tree of booking spans (migration 0002) and the shadow tables it keeps.
+SPANS_TABLE = "booking_spans"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -33,12 +35,29 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+
+        # SQLite hands back the text SQLAlchemy stored ("2026-12-01 09:00:00.000000");
+        # fromisoformat reads it far faster than the generic parser, which matters when
+        # a search reads thousands of bookings.
+        def parse(value: str | None) -> datetime | None:
+            return None if value is None else datetime.fromisoformat(value + "+00:00")
+
+        return parse
+
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def is_migrated_object(name: str | None, type_: str, _parents: Any) -> bool:
+    """False for the R*Tree's tables, which the models do not describe (for Alembic)."""
+    return not (type_ == "table" and name is not None and name.startswith(SPANS_TABLE))
 
 
 @event.listens_for(Engine, "connect")

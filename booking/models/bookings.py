@@ -58,6 +58,13 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint("units >= 1", name="units_positive"),
         Index("ix_bookings_resource_time", "resource_id", "occupied_start", "occupied_end"),
         Index("ix_bookings_time", "occupied_start", "occupied_end"),
+        # Answers "which bookings are near this window" (see claims.indexed_overlap);
+        # SQLite's counterpart is an R*Tree, made by migration 0002.
+        Index(
+            "ix_bookings_occupied_range",
+            func.tstzrange(text("occupied_start"), text("occupied_end"), text("'[)'")),
+            postgresql_using="gist",
+        ).ddl_if(dialect="postgresql"),
         ExcludeConstraint(
             (text("resource_id"), "="),
             (func.tstzrange(text("occupied_start"), text("occupied_end"), "[)"), "&&"),
