@@ -177,6 +177,18 @@ def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100)[int(p) - 1] if len(values) > 1 else values[0]
 
 
+def timed_gets(port: int, path: str, times: int) -> tuple[list[float], int]:
+    """GET ``path`` ``times`` times in a row; latencies in ms and the last result count."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    latencies, found = [], 0
+    for _ in range(times):
+        began = time.perf_counter()
+        connection.request("GET", path, headers={"Authorization": f"Bearer {TOKEN}"})
+        found = len(json.loads(connection.getresponse().read())["results"])
+        latencies.append((time.perf_counter() - began) * 1000)
+    return latencies, found
+
+
 def spread(values: list[float]) -> str:
     return f"p50 {percentile(values, 50):6.1f} ms  p99 {percentile(values, 99):6.1f} ms"
 
@@ -195,29 +207,21 @@ def bench(name: str, url: str, port: int, count: int) -> None:
         }
         bookings.append(("POST", "/api/v1/bookings", json.dumps(body).encode()))
     week = f"start={WEEK[0].isoformat()}&end={WEEK[1].isoformat()}".replace("+", "%2B")
-    search = [("GET", f"/api/v1/availability?{week}&duration=PT1H&limit=500", None)] * 50
+    search = f"/api/v1/availability?{week}&duration=PT1H"
     with gunicorn(url, port):
         load(port, health[: count // 4])  # warm up both workers
         ceiling, health_ms, _ = load(port, health)
         rate, booking_ms, statuses = load(port, bookings)
-        search_ms = []
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for method, path, _body in search:
-            began = time.perf_counter()
-            connection.request(method, path, headers={"Authorization": f"Bearer {TOKEN}"})
-            response = connection.getresponse()
-            payload = json.loads(response.read())
-            search_ms.append((time.perf_counter() - began) * 1000)
-        found = len(payload["results"])
+        pages = {limit: timed_gets(port, f"{search}&limit={limit}", 50) for limit in (50, 500)}
     print(f"\n== {name} (gunicorn, 2 workers, {CLIENTS} clients) ==")
     print(f"GET /healthz        {ceiling:8.0f} req/s  {spread(health_ms)}")
     print(f"POST /bookings      {rate:8.0f} req/s  {spread(booking_ms)}  statuses {statuses}")
     print(f"booking / ceiling   {rate / ceiling:8.0%}")
-    print(
-        f"availability search over {RESOURCES} resources, {BOOKINGS:,} bookings, one week:"
-        f" p50 {percentile(search_ms, 50):.1f} ms, p99 {percentile(search_ms, 99):.1f} ms"
-        f" ({found} resources with a free hour)"
-    )
+    for limit, (search_ms, found) in pages.items():
+        print(
+            f"search {RESOURCES} resources, {BOOKINGS:,} bookings, one week, limit={limit}:"
+            f" {spread(search_ms)}  ({found} results)"
+        )
 
 
 def main() -> None:
