@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from booking import api, cli, errors
-from booking.config import load_settings
+from booking.config import check_site_rules, load_settings
 from booking.database import is_migrated_object
 from booking.extensions import db, migrate
 
@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_settings())
     if config:
         app.config.update(config)
+        check_site_rules(app.config["SITE_RULES"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'booking.db'}"

@@ -2,6 +2,8 @@
 
 The TOML file has sections; ``[database] url`` becomes the Flask setting
 ``DATABASE_URL`` and is overridden by the environment variable ``BOOKING_DATABASE_URL``.
+``[rules]`` is the site's default booking rules, as one table (``SITE_RULES``;
+``BOOKING_SITE_RULES`` takes a TOML inline table).
 Every key is known and typed: a typo or a wrong type stops start-up with a message
 naming the file and the key, rather than being ignored.
 """
@@ -14,6 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rules import RulesError, check_rules
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = PROJECT_ROOT / "config.toml"
@@ -28,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": "",
     "API_MAX_WINDOW_DAYS": 366,
     "API_PAGE_SIZE": 500,
+    "SITE_RULES": {},
 }
 
 
@@ -43,6 +48,9 @@ def _flatten(data: Mapping[str, Any], source: str) -> dict[str, Any]:
     for section, values in data.items():
         if not isinstance(values, Mapping):
             raise ConfigError(f"{source}: [{section}] must be a table of settings")
+        if section == "rules":
+            flat["SITE_RULES"] = dict(values)
+            continue
         for key, value in values.items():
             flat[f"{section}_{key}".upper()] = value
     return flat
@@ -107,4 +115,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         ZoneInfo(settings["SITE_TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ConfigError(f"unknown time zone {settings['SITE_TIMEZONE']!r}") from error
+    check_site_rules(settings["SITE_RULES"])
     return settings
+
+
+def check_site_rules(rules: Mapping[str, Any]) -> None:
+    """Stop start-up when the site's default rules are not valid rules."""
+    try:
+        check_rules(rules)
+    except RulesError as error:
+        raise ConfigError(f"[rules]: {error}") from error

@@ -7,7 +7,7 @@ rather than guessed.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -45,3 +45,49 @@ def localize(naive: datetime, zone: ZoneInfo) -> datetime:
 def to_utc(moment: datetime, zone: ZoneInfo) -> datetime:
     """``moment`` as an aware UTC datetime; a naive one is read as local time in ``zone``."""
     return localize(moment, zone).astimezone(UTC)
+
+
+#: Slots are counted from this local wall-clock time (a Monday midnight), so a slot of
+#: ``PT15M`` aligns to quarter hours, ``P1D`` to midnights and ``P1W`` to Mondays.
+SLOT_ORIGIN = datetime(2000, 1, 3)
+
+
+def wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The naive wall-clock time ``moment`` shows in ``zone``."""
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def from_wall_clock(naive: datetime, zone: ZoneInfo) -> datetime:
+    """The instant of wall-clock time ``naive`` in ``zone``, in UTC, never refusing.
+
+    Rule boundaries (opening times, slot edges) must always name an instant: a time the
+    clocks skip is read with the offset before the change (01:30 on the spring day is
+    02:30 BST) and a repeated one as its first occurrence.
+    """
+    return naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
+
+
+def shift(moment: datetime, length: timedelta, zone: ZoneInfo) -> datetime:
+    """``moment`` plus ``length``, its days counted as calendar days in ``zone``.
+
+    As in RFC 5545, ``P1D`` after 09:00 is 09:00 the next day even across a clock change
+    (23 or 25 hours); hours, minutes and seconds are exact time.
+    """
+    day_part = timedelta(days=length.days)
+    landed = from_wall_clock(wall_clock(moment, zone) + day_part, zone)
+    return landed + (length - day_part)
+
+
+def is_aligned(moment: datetime, slot: timedelta, zone: ZoneInfo) -> bool:
+    """True when ``moment`` falls on a slot edge of wall-clock time in ``zone``."""
+    return (wall_clock(moment, zone) - SLOT_ORIGIN) % slot == timedelta(0)
+
+
+def align_up(moment: datetime, slot: timedelta, zone: ZoneInfo) -> datetime:
+    """The first slot edge at or after ``moment`` (wall-clock time in ``zone``)."""
+    local = wall_clock(moment, zone)
+    rest = (local - SLOT_ORIGIN) % slot
+    if not rest:
+        return moment
+    edge = from_wall_clock(local - rest + slot, zone)
+    return edge if edge > moment else edge + slot

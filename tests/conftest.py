@@ -31,12 +31,27 @@ from tests.postgres import PostgresUnavailable, postgres_url
 
 #: The pinned "now" of the suite: a Tuesday morning in late November, GMT.
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-TABLES = ("booking_events", "bookings", "api_tokens", "users", "tenants", "resources")
+TABLES = (
+    "booking_events",
+    "bookings",
+    "closures",
+    "certifications",
+    "api_tokens",
+    "users",
+    "tenants",
+    "resources",
+)
 
 
 def app_for(url: str, **settings: Any) -> Flask:
     """An application on the database at ``url`` with the suite's pinned clock."""
-    config = {"DATABASE_URL": url, "FIXED_NOW": NOW, "TESTING": True, "SECRET_KEY": "test"}
+    config = {
+        "DATABASE_URL": url,
+        "FIXED_NOW": NOW,
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SITE_RULES": {},  # tests set the rules they exercise; config.toml's stay out
+    }
     return create_app({**config, **settings})
 
 

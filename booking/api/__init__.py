@@ -3,11 +3,11 @@
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from booking.api import bookings, health, people, resources
+from booking.api import bookings, health, people, policies, resources
 from booking.extensions import api
 from booking.schemas.fields import MAX_ID
 
-BLUEPRINTS = (health.blp, people.blp, resources.blp, bookings.blp)
+BLUEPRINTS = (health.blp, people.blp, resources.blp, bookings.blp, policies.blp)
 
 
 class IdConverter(IntegerConverter):

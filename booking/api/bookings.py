@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from booking.api.context import actor, now
 from booking.models import Booking
 from booking.schemas.bookings import BookingPatchSchema, BookingQuerySchema, BookingSchema
+from booking.schemas.policies import ApprovalSchema, RejectionSchema
 from booking.services import bookings
 from booking.services.bookings import BookingDraft, BookingQuery
 
@@ -52,3 +53,19 @@ def update_booking(data: dict[str, Any], booking_id: int) -> Booking:
 def cancel_booking(booking_id: int) -> Booking:
     """Cancel a booking, freeing its time."""
     return bookings.cancel_booking(actor(), booking_id, now())
+
+
+@blp.post("/bookings/<id:booking_id>/approve")
+@blp.arguments(ApprovalSchema())
+@blp.response(200, BookingSchema())
+def approve_booking(data: dict[str, Any], booking_id: int) -> Booking:
+    """Confirm a pending booking (facility manager, admin), optionally saying why."""
+    return bookings.approve_booking(actor(), booking_id, data["reason"], now())
+
+
+@blp.post("/bookings/<id:booking_id>/reject")
+@blp.arguments(RejectionSchema())
+@blp.response(200, BookingSchema())
+def reject_booking(data: dict[str, Any], booking_id: int) -> Booking:
+    """Refuse a pending booking with a reason (facility manager, admin); frees its time."""
+    return bookings.reject_booking(actor(), booking_id, data["reason"], now())

@@ -12,7 +12,12 @@ from booking.schemas.availability import (
     SearchResultSchema,
     WindowSchema,
 )
-from booking.schemas.resources import ResourcePatchSchema, ResourceQuerySchema, ResourceSchema
+from booking.schemas.resources import (
+    ResourceDetailSchema,
+    ResourcePatchSchema,
+    ResourceQuerySchema,
+    ResourceSchema,
+)
 from booking.services import availability, resources
 from booking.services.resources import ResourceFilter
 from rules import Availability, Interval
@@ -40,11 +45,11 @@ def create_resource(data: dict[str, Any]) -> Resource:
 
 
 @blp.get("/resources/<id:resource_id>")
-@blp.response(200, ResourceSchema())
+@blp.response(200, ResourceDetailSchema())
 def get_resource(resource_id: int) -> Resource:
-    """One resource."""
+    """One resource, with its effective rules and where each came from."""
     actor()
-    return resources.get_resource(resource_id)
+    return resources.get_resource_with_rules(resource_id)
 
 
 @blp.patch("/resources/<id:resource_id>")
@@ -59,18 +64,19 @@ def update_resource(data: dict[str, Any], resource_id: int) -> Resource:
 @blp.arguments(WindowSchema(), location="query")
 @blp.response(200, AvailabilitySchema())
 def resource_availability(args: dict[str, Any], resource_id: int) -> Availability:
-    """Free and busy time of one resource within ``[start, end)``."""
+    """Free, busy and closed time of one resource within ``[start, end)``, under its rules."""
     actor()
-    return availability.resource_availability(resource_id, Interval(args["start"], args["end"]))
+    window = Interval(args["start"], args["end"])
+    return availability.resource_availability(resource_id, window, now())
 
 
 @blp.get("/availability")
 @blp.arguments(SearchQuerySchema(), location="query")
 @blp.response(200, SearchResultSchema())
 def search_availability(args: dict[str, Any]) -> dict[str, Any]:
-    """Resources with a free stretch of at least ``duration``, earliest fit first."""
-    actor()
+    """Resources the caller can book for ``duration`` in the window, earliest fit first."""
     window = Interval(args.pop("start"), args.pop("end"))
     duration, limit = args.pop("duration"), args.pop("limit")
-    matches = availability.search_availability(window, duration, ResourceFilter(**args), limit)
+    filters = ResourceFilter(**args)
+    matches = availability.search_availability(actor(), window, duration, filters, now(), limit)
     return {"results": matches}

@@ -2,6 +2,7 @@
 
 from booking.models.bookings import OCCUPYING, STATUSES, Booking, BookingEvent
 from booking.models.people import ROLES, STAFF_ROLES, ApiToken, Tenant, User
+from booking.models.policies import Certification, Closure
 from booking.models.resources import KINDS, Resource
 
 __all__ = [
@@ -13,6 +14,8 @@ __all__ = [
     "ApiToken",
     "Booking",
     "BookingEvent",
+    "Certification",
+    "Closure",
     "Resource",
     "Tenant",
     "User",

@@ -92,6 +92,8 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(
         Enum(*STATUSES, name="booking_status", native_enum=False), default="confirmed"
     )
+    #: Why a booking was approved or rejected, shown to its booker.
+    status_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

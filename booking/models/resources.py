@@ -27,6 +27,7 @@ class Resource(db.Model):  # type: ignore[name-defined,misc]
     """
 
     __tablename__ = "resources"
+    __allow_unmapped__ = True  # for ``effective_rules``, which is worked out, not stored
     __table_args__ = (
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
@@ -44,6 +45,9 @@ class Resource(db.Model):  # type: ignore[name-defined,misc]
     rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    #: The rules in force and where each came from, when worked out for the API.
+    effective_rules: dict[str, Any] | None = None
 
     @property
     def ancestor_ids(self) -> list[int]:

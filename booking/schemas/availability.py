@@ -31,8 +31,21 @@ class WindowSchema(Schema):
 
 
 class AvailabilitySchema(Schema):
-    free = fields.List(fields.Nested(IntervalSchema))
-    busy = fields.List(fields.Nested(IntervalSchema))
+    free = fields.List(
+        fields.Nested(IntervalSchema),
+        metadata={"description": "Open, and clear of other bookings and of buffers."},
+    )
+    busy = fields.List(
+        fields.Nested(IntervalSchema),
+        metadata={"description": "Taken by bookings (with the buffers around them)."},
+    )
+    closed = fields.List(
+        fields.Nested(IntervalSchema),
+        metadata={
+            "description": "Kept shut by the rules: outside opening hours, closures, bank "
+            "holidays, the past, or outside the notice and advance limits."
+        },
+    )
 
 
 class SearchQuerySchema(WindowSchema):
@@ -60,7 +73,10 @@ class ResourceSummarySchema(Schema):
 
 class MatchSchema(Schema):
     resource = fields.Nested(ResourceSummarySchema)
-    first_fit = fields.Nested(IntervalSchema)
+    first_fit = fields.Nested(
+        IntervalSchema,
+        metadata={"description": "The earliest booking of `duration` the rules accept."},
+    )
     free = fields.List(fields.Nested(IntervalSchema), attribute="availability.free")
 
 

@@ -29,6 +29,11 @@ class BookingSchema(Schema):
     units = Count(minimum=1, maximum=10_000, load_default=1)
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
     series_id = fields.Integer(dump_only=True, allow_none=True)
+    status_reason = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Why it was approved or rejected, when a reason was given."},
+    )
     created_at = Instant(dump_only=True)
     updated_at = Instant(dump_only=True)
     on_behalf_of = Id(load_only=True, load_default=None, allow_none=True)

@@ -62,6 +62,18 @@ class ResourceSchema(Schema):
     updated_at = Instant(dump_only=True)
 
 
+class ResourceDetailSchema(ResourceSchema):
+    """One resource with the rules in force on it and the level each came from."""
+
+    effective_rules = fields.Dict(
+        dump_only=True,
+        metadata={
+            "description": "Each rule in force: {value, source: {level: site | ancestor | "
+            "resource, resource_id?, name?}}. Site defaults come from the configuration."
+        },
+    )
+
+
 class ResourcePatchSchema(ResourceSchema):
     """A resource's changes: loaded with ``partial=True``, so only the fields given change."""
 

@@ -13,6 +13,8 @@ from booking.models import Booking, User
 
 CATALOGUE_ROLES = frozenset({"admin", "facility_manager"})
 RULE_OVERRIDE_ROLES = CATALOGUE_ROLES
+#: Who approves bookings of resources that require approval; their own are confirmed at once.
+APPROVER_ROLES = CATALOGUE_ROLES
 
 
 def visible_bookings(user: User) -> ColumnElement[bool]:

@@ -25,6 +25,7 @@ from booking.extensions import db
 from booking.models import OCCUPYING, Booking, Resource, User
 from booking.services import audit
 from booking.services.access import (
+    APPROVER_ROLES,
     RULE_OVERRIDE_ROLES,
     require_booking_for,
     require_role,
@@ -38,8 +39,17 @@ from booking.services.claims import (
     related_bookings,
     target_of,
 )
+from booking.services.rulebook import circumstances_for, rules_of
 from booking.services.transactions import transactional
-from rules import BookingRequest, Interval, ResourceFacts, Violation, check_request, find_conflicts
+from rules import (
+    BookingRequest,
+    Decision,
+    Interval,
+    ResourceFacts,
+    Violation,
+    decide,
+    occupied_time,
+)
 
 #: Fields whose change moves a booking, so it is checked again like a new one.
 MOVING_FIELDS = ("resource_id", "start", "end", "units", "attendees")
@@ -90,37 +100,47 @@ def _beneficiary(actor: User, user_id: int | None) -> User:
     return require_booking_for(actor, user)
 
 
-def _check_rules(
+def _decide(
     resource: Resource,
+    beneficiary: User,
     request: BookingRequest,
     now: datetime,
     *,
     override: bool,
-    ignore: frozenset[str] = frozenset(),
-) -> list[Violation]:
-    facts = ResourceFacts(
+    excluding: int | None = None,
+    exempt: frozenset[str] = frozenset(),
+) -> tuple[Decision, list[Violation]]:
+    """Judge ``request`` under the resource's rules with its path locked, or raise.
+
+    Violations are a 422 unless ``override`` (then returned, to be audited); conflicts
+    are always a 409. The path stays locked until the transaction ends, so nothing
+    can claim the time between this check and the insert.
+    """
+    rules = rules_of(resource)
+    context = circumstances_for(
+        resource, rules, request.interval, now, beneficiary, excluding=excluding, exempt=exempt
+    )
+    path = blocking_path_ids(resource, lock=True)
+    occupied = occupied_time(request.interval, rules)
+    claims = load_claims(related_bookings(resource, path), occupied, excluding=excluding)
+    decision = decide(request, facts_of(resource), rules, context, target_of(resource), claims)
+    if decision.violations and not override:
+        raise RuleViolationError(
+            [{"code": v.code, "message": v.message} for v in decision.violations]
+        )
+    if decision.conflicts:
+        raise BookingConflictError(busy_time(decision.conflicts))
+    return decision, decision.violations
+
+
+def facts_of(resource: Resource) -> ResourceFacts:
+    """The resource as the rules engine sees it."""
+    return ResourceFacts(
         name=resource.name,
         bookable=resource.bookable,
         quantity=resource.quantity,
         capacity=resource.capacity,
     )
-    violations = [v for v in check_request(request, facts, now) if v.code not in ignore]
-    if violations and not override:
-        raise RuleViolationError([{"code": v.code, "message": v.message} for v in violations])
-    return violations
-
-
-def _claim_time(
-    resource: Resource, interval: Interval, units: int, excluding: int | None
-) -> Interval:
-    """Lock the resource's path and return the time the booking would occupy, or raise 409."""
-    path = blocking_path_ids(resource, lock=True)
-    occupied = interval  # buffers widen this once availability rules apply them
-    claims = load_claims(related_bookings(resource, path), occupied, excluding=excluding)
-    clashes = find_conflicts(target_of(resource), occupied, units, claims)
-    if clashes:
-        raise BookingConflictError(busy_time(clashes))
-    return occupied
 
 
 @transactional
@@ -132,8 +152,9 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
         require_role(actor, RULE_OVERRIDE_ROLES, "override booking rules")
     interval = Interval(draft.start, draft.end)
     request = BookingRequest(interval=interval, units=draft.units, attendees=draft.attendees)
-    bypassed = _check_rules(resource, request, now, override=draft.override_rules)
-    occupied = _claim_time(resource, interval, draft.units, excluding=None)
+    decision, bypassed = _decide(resource, beneficiary, request, now, override=draft.override_rules)
+    occupied = decision.occupied
+    approved_at_once = actor.role in APPROVER_ROLES
     booking = Booking(
         resource_id=resource.id,
         user_id=beneficiary.id,
@@ -148,7 +169,7 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
         occupied_start=occupied.start,
         occupied_end=occupied.end,
         exclusive=resource.quantity == 1,
-        status="confirmed",
+        status="pending" if decision.needs_approval and not approved_at_once else "confirmed",
         created_at=now,
         updated_at=now,
     )
@@ -195,6 +216,12 @@ def list_bookings(actor: User, query: BookingQuery) -> list[Booking]:
     return list(db.session.scalars(stmt))
 
 
+def _owner(booking: Booking) -> User:
+    user = db.session.get(User, booking.user_id)
+    assert user is not None  # a foreign key
+    return user
+
+
 def _require_open(booking: Booking, action: str) -> None:
     if booking.status not in OCCUPYING:
         raise StateConflictError(
@@ -221,9 +248,19 @@ def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: d
         interval = Interval(after["start"], after["end"])
         request = BookingRequest(interval, units=after["units"], attendees=after["attendees"])
         # Changing a booking already under way, without moving its start, is allowed.
-        ignore = frozenset({"in_the_past"}) if after["start"] == before["start"] else frozenset()
-        bypassed = _check_rules(resource, request, now, override=override, ignore=ignore)
-        occupied = _claim_time(resource, interval, after["units"], excluding=booking.id)
+        started = after["start"] == before["start"] and before["start"] <= now
+        exempt = frozenset({"in_the_past", "too_soon"}) if started else frozenset()
+        beneficiary = _owner(booking)
+        decision, bypassed = _decide(
+            resource,
+            beneficiary,
+            request,
+            now,
+            override=override,
+            excluding=booking.id,
+            exempt=exempt,
+        )
+        occupied = decision.occupied
         booking.occupied_start, booking.occupied_end = occupied.start, occupied.end
         booking.exclusive = resource.quantity == 1
     for name, value in changes.items():
@@ -245,3 +282,35 @@ def cancel_booking(actor: User, booking_id: int, now: datetime) -> Booking:
     booking.status = "cancelled"
     booking.updated_at = now
     return booking
+
+
+def _decide_pending(
+    actor: User, booking_id: int, status: str, reason: str | None, now: datetime
+) -> Booking:
+    booking = _visible(actor, booking_id, for_update=True)
+    verb = "approve" if status == "confirmed" else "reject"
+    require_role(actor, APPROVER_ROLES, f"{verb} bookings")
+    if booking.status != "pending":
+        raise StateConflictError(
+            f"Only a pending booking can be {verb}d; this one is "
+            f"{booking.status.replace('_', ' ')}.",
+            code="not_pending",
+        )
+    details: dict[str, Any] = {"status": ["pending", status]}
+    if reason:
+        details["reason"] = reason
+    audit.record(booking, actor, "approved" if status == "confirmed" else "rejected", now, details)
+    booking.status, booking.status_reason, booking.updated_at = status, reason, now
+    return booking
+
+
+@transactional
+def approve_booking(actor: User, booking_id: int, reason: str | None, now: datetime) -> Booking:
+    """Confirm a booking that waits for approval (facility managers, admins)."""
+    return _decide_pending(actor, booking_id, "confirmed", reason, now)
+
+
+@transactional
+def reject_booking(actor: User, booking_id: int, reason: str, now: datetime) -> Booking:
+    """Refuse a booking that waits for approval, saying why; its time is freed."""
+    return _decide_pending(actor, booking_id, "rejected", reason, now)

@@ -14,6 +14,7 @@ from booking.extensions import db
 from booking.models import Booking, Resource, User
 from booking.services.access import CATALOGUE_ROLES, require_role
 from booking.services.claims import load_claims, target_of
+from booking.services.rulebook import describe_rules
 from booking.services.transactions import transactional
 from rules import Interval, usage_profile
 
@@ -54,6 +55,13 @@ def get_resource(resource_id: int) -> Resource:
     resource = db.session.get(Resource, resource_id)
     if resource is None:
         raise NotFoundError("No such resource.")
+    return resource
+
+
+def get_resource_with_rules(resource_id: int) -> Resource:
+    """One resource with ``effective_rules`` worked out: each rule and where it came from."""
+    resource = get_resource(resource_id)
+    resource.effective_rules = describe_rules(resource)
     return resource
 
 

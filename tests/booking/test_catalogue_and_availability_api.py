@@ -173,7 +173,7 @@ def test_search_finds_free_resources_earliest_fit_first_and_every_fit_books(clie
     assert [r["resource"]["name"] for r in results] == [
         "Big room"
     ]  # the small one has only 1h left
-    assert results[0]["first_fit"] == {"start": iso(at(1, 10)), "end": iso(at(1, 18))}
+    assert results[0]["first_fit"] == {"start": iso(at(1, 10)), "end": iso(at(1, 11, 30))}
     everything = client.get(url, headers=headers).get_json()["results"]
     assert [r["resource"]["id"] for r in everything] == [desk.id, big.id]
     assert client.get(url + "&min_capacity=20", headers=headers).get_json()["results"] == []

@@ -41,6 +41,9 @@ def test_file_then_environment(tmp_path: Path):
         ("[database]\nurl = 5", "DATABASE_URL must be str"),
         ('[site]\ntimezone = "Mars/Olympus"', "unknown time zone"),
         ('database = "x"', "must be a table"),
+        ('[rules]\nslot = "half an hour"', "[rules]: slot"),
+        ('[rules]\nopening_hours = {mon = ["18:00-08:00"]}', "ends before it starts"),
+        ('[rules]\ncolour = "blue"', "unknown rule 'colour'"),
     ],
 )
 def test_bad_file_stops_start_up_with_a_clear_message(tmp_path: Path, monkeypatch, text, message):
@@ -63,3 +66,16 @@ def test_bad_environment_value_is_an_error(tmp_path: Path):
 def test_shipped_config_file_is_valid():
     settings = load_settings({})
     assert settings["SITE_NAME"] == "Health and Wellbeing Innovation Centre"
+
+
+def test_site_rules_come_from_the_file_and_the_environment(tmp_path: Path):
+    path = write(tmp_path, '[rules]\nmax_advance = "P90D"\nslot = "PT15M"\n')
+    assert load_settings({"BOOKING_CONFIG": path})["SITE_RULES"] == {
+        "max_advance": "P90D",
+        "slot": "PT15M",
+    }
+    from_env = load_settings(
+        {"BOOKING_CONFIG": path, "BOOKING_SITE_RULES": '{min_notice = "PT1H"}'}
+    )
+    assert from_env["SITE_RULES"] == {"min_notice": "PT1H"}
+    assert load_settings({})["SITE_RULES"]["max_advance"] == "P365D"  # the shipped defaults

@@ -38,6 +38,8 @@ class World:
     floor: Resource
     booking: Booking
     token_ids: dict[str, int]
+    pending: Booking
+    closure_id: int
 
 
 @pytest.fixture
@@ -57,8 +59,31 @@ def world(client: FlaskClient, make: Factory) -> World:
     floor = make.resource(name="Floor", kind="floor", bookable=False)
     booking = make.booking(room, users["owner"], at(1, 9), at(1, 10))
     owner_token = client.post(f"/api/v1/users/{users['owner'].id}/tokens", headers=headers["owner"])
+    pending = make.booking(room, users["owner"], at(1, 11), at(1, 12), status="pending")
+    manager = headers["facility_manager"]
+    closure = client.post(
+        "/api/v1/closures",
+        json={
+            "resource_id": room.id,
+            "start": iso(at(20, 0)),
+            "end": iso(at(21, 0)),
+            "reason": "x",
+        },
+        headers=manager,
+    )
+    client.post(
+        f"/api/v1/users/{users['owner'].id}/certifications", json={"code": "cl2"}, headers=manager
+    )
     return World(
-        client, users, headers, room, floor, booking, {"owner": owner_token.get_json()["id"]}
+        client,
+        users,
+        headers,
+        room,
+        floor,
+        booking,
+        {"owner": owner_token.get_json()["id"]},
+        pending,
+        closure.get_json()["id"],
     )
 
 
@@ -204,6 +229,82 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
             headers=w.headers[c],
         ),
         {**dict.fromkeys(CALLERS, 403), "admin": 201, "facility_manager": 201},
+    ),
+    "approve the pending booking": (
+        lambda w, c: w.client.post(
+            f"/api/v1/bookings/{w.pending.id}/approve", json={}, headers=w.headers[c]
+        ),
+        {
+            **dict.fromkeys(CALLERS, 403),
+            "admin": 200,
+            "facility_manager": 200,
+            "mate": 404,
+            "admin_B": 404,
+            "member_B": 404,
+        },
+    ),
+    "reject the pending booking": (
+        lambda w, c: w.client.post(
+            f"/api/v1/bookings/{w.pending.id}/reject", json={"reason": "no"}, headers=w.headers[c]
+        ),
+        {
+            **dict.fromkeys(CALLERS, 403),
+            "admin": 200,
+            "facility_manager": 200,
+            "mate": 404,
+            "admin_B": 404,
+            "member_B": 404,
+        },
+    ),
+    "list closures": (
+        lambda w, c: w.client.get("/api/v1/closures", headers=w.headers[c]),
+        dict.fromkeys(CALLERS, 200),
+    ),
+    "create closure": (
+        lambda w, c: w.client.post(
+            "/api/v1/closures",
+            json={"start": iso(at(22, 0)), "end": iso(at(23, 0)), "reason": "Maintenance"},
+            headers=w.headers[c],
+        ),
+        {**dict.fromkeys(CALLERS, 403), "admin": 201, "facility_manager": 201},
+    ),
+    "delete closure": (
+        lambda w, c: w.client.delete(f"/api/v1/closures/{w.closure_id}", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 403), "admin": 204, "facility_manager": 204},
+    ),
+    "read the owner's certifications": (
+        lambda w, c: w.client.get(
+            f"/api/v1/users/{w.users['owner'].id}/certifications", headers=w.headers[c]
+        ),
+        {**dict.fromkeys(CALLERS, 200), "mate": 404, "admin_B": 404, "member_B": 404},
+    ),
+    "certify the owner": (
+        lambda w, c: w.client.post(
+            f"/api/v1/users/{w.users['owner'].id}/certifications",
+            json={"code": "pcr", "expires_on": "2027-06-30"},
+            headers=w.headers[c],
+        ),
+        {
+            **dict.fromkeys(CALLERS, 403),
+            "admin": 201,
+            "facility_manager": 201,
+            "mate": 404,
+            "admin_B": 404,
+            "member_B": 404,
+        },
+    ),
+    "revoke the owner's certification": (
+        lambda w, c: w.client.delete(
+            f"/api/v1/users/{w.users['owner'].id}/certifications/cl2", headers=w.headers[c]
+        ),
+        {
+            **dict.fromkeys(CALLERS, 403),
+            "admin": 204,
+            "facility_manager": 204,
+            "mate": 404,
+            "admin_B": 404,
+            "member_B": 404,
+        },
     ),
 }
 

@@ -114,5 +114,5 @@ def test_open_time_limits_free_time_and_first_fit() -> None:
         Interval(instant(10), instant(12)),
         Interval(instant(20), instant(30)),
     ]
-    assert first_fit(availability, 4 * STEP) == Interval(instant(20), instant(30))
+    assert first_fit(availability, 4 * STEP) == Interval(instant(20), instant(24))
     assert first_fit(availability, 40 * STEP) is None

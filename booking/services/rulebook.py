@@ -1,0 +1,171 @@
+"""The rules in force on a resource and the circumstances they weigh, read from the database.
+
+Rules are inherited: the site's defaults (``[rules]`` in the configuration), then each
+ancestor from the building down, then the resource itself; each rule is taken from the
+nearest level that sets it. Closures of the site, of an ancestor or of the resource all
+close it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from booking.extensions import db
+from booking.models import OCCUPYING, Booking, Certification, Closure, Resource, User
+from booking.services.claims import overlapping
+from rules import (
+    Circumstances,
+    Claim,
+    Interval,
+    Layer,
+    Quota,
+    RuleSet,
+    bank_holidays,
+    effective_rules,
+    periods,
+)
+from rules import Closure as ClosedTime
+from rules.rulesets import chosen_rules
+
+
+def site_zone() -> ZoneInfo:
+    """The site's time zone, in which every rule is read."""
+    return ZoneInfo(current_app.config["SITE_TIMEZONE"])
+
+
+def layers_of(resource: Resource, ancestors: Sequence[Resource] | None = None) -> list[Layer]:
+    """The levels whose rules apply to ``resource``: site, ancestors from the root, itself.
+
+    ``ancestors`` may be given when the caller has them (in any order); otherwise they
+    are read in one query.
+    """
+    ids = resource.ancestor_ids
+    if ancestors is None:
+        rows = db.session.execute(select(Resource.id, Resource.rules).where(Resource.id.in_(ids)))
+        found = {rid: rules for rid, rules in rows}
+    else:
+        found = {a.id: a.rules for a in ancestors}
+    layers = [Layer(None, current_app.config["SITE_RULES"])]
+    layers.extend(Layer(rid, found[rid]) for rid in ids if found.get(rid))
+    layers.append(Layer(resource.id, resource.rules or {}))
+    return layers
+
+
+def rules_of(resource: Resource) -> RuleSet:
+    """The typed rules in force on ``resource``."""
+    return effective_rules(layers_of(resource))
+
+
+def describe_rules(resource: Resource) -> dict[str, dict[str, Any]]:
+    """The effective rules as the API shows them: each value and the level it came from."""
+    ancestors = _ancestors(resource)
+    names = {a.id: a.name for a in ancestors} | {resource.id: resource.name}
+    shown: dict[str, dict[str, Any]] = {}
+    for rule, (value, source) in chosen_rules(layers_of(resource, ancestors)).items():
+        origin: dict[str, Any] = {"level": "site"}
+        if source is not None:
+            level = "resource" if source == resource.id else "ancestor"
+            origin = {"level": level, "resource_id": source, "name": names.get(source)}
+        shown[rule] = {"value": value, "source": origin}
+    return shown
+
+
+def _ancestors(resource: Resource) -> list[Resource]:
+    return list(db.session.scalars(select(Resource).where(Resource.id.in_(resource.ancestor_ids))))
+
+
+def closures_of(resource: Resource, window: Interval) -> list[ClosedTime]:
+    """Closures overlapping ``window`` that close ``resource``: site-wide, of an ancestor,
+    or of the resource itself."""
+    query = select(Closure.start, Closure.end, Closure.reason).where(
+        or_(
+            Closure.resource_id.is_(None),
+            Closure.resource_id.in_([*resource.ancestor_ids, resource.id]),
+        ),
+        overlapping(Closure.start, Closure.end, window),
+    )
+    return [ClosedTime(Interval(s, e), reason) for s, e, reason in db.session.execute(query)]
+
+
+def certifications_of(user: User) -> dict[str, date | None]:
+    """The user's certification codes and their expiry dates."""
+    rows = db.session.execute(
+        select(Certification.code, Certification.expires_on).where(Certification.user_id == user.id)
+    )
+    return {code: expires_on for code, expires_on in rows}
+
+
+def _subtree_path(resource: Resource, source: int) -> str:
+    parts = resource.path.strip("/").split("/")
+    return "/" + "/".join(parts[: parts.index(str(source)) + 1]) + "/"
+
+
+def counted_bookings(
+    resource: Resource,
+    rules: RuleSet,
+    beneficiary: User,
+    interval: Interval,
+    *,
+    excluding: int | None = None,
+) -> dict[Quota, list[Claim]]:
+    """Per quota, the bookings it already counts in the periods ``interval`` falls in:
+    occupying bookings of the same tenant (or user) on the resources the quota covers."""
+    counted: dict[Quota, list[Claim]] = {}
+    zone = site_zone()
+    for quota in rules.quotas:
+        if quota.scope == "tenant" and beneficiary.tenant_id is None:
+            continue  # the centre's own staff belong to no tenant
+        spans = periods(interval, quota.period, zone)
+        query = select(Booking.id, Booking.resource_id, Booking.start, Booking.end, Booking.units)
+        query = query.where(
+            Booking.status.in_(OCCUPYING),
+            overlapping(Booking.start, Booking.end, Interval(spans[0].start, spans[-1].end)),
+            Booking.tenant_id == beneficiary.tenant_id
+            if quota.scope == "tenant"
+            else Booking.user_id == beneficiary.id,
+        )
+        if quota.source is not None:
+            below = select(Resource.id).where(
+                Resource.path.startswith(_subtree_path(resource, quota.source))
+            )
+            query = query.where(Booking.resource_id.in_(below))
+        if excluding is not None:
+            query = query.where(Booking.id != excluding)
+        counted[quota] = [
+            Claim(rid, Interval(start, end), units, bid)
+            for bid, rid, start, end, units in db.session.execute(query)
+        ]
+    return counted
+
+
+def circumstances_for(
+    resource: Resource,
+    rules: RuleSet,
+    interval: Interval,
+    now: datetime,
+    beneficiary: User | None = None,
+    *,
+    excluding: int | None = None,
+    exempt: frozenset[str] = frozenset(),
+) -> Circumstances:
+    """Everything the rules engine weighs for ``resource`` during ``interval``; with a
+    ``beneficiary`` (who the booking is for), their certifications and quota use too."""
+    zone = site_zone()
+    who = beneficiary
+    return Circumstances(
+        now=now,
+        zone=zone,
+        bank_holidays=bank_holidays(interval, zone) if rules.closed_on_bank_holidays else {},
+        closures=closures_of(resource, interval),
+        certifications=certifications_of(who) if who and rules.required_certification else {},
+        counted=counted_bookings(resource, rules, who, interval, excluding=excluding)
+        if who
+        else {},
+        exempt=exempt,
+    )
