@@ -33,7 +33,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from booking import create_app  # noqa: E402
 from booking.extensions import db  # noqa: E402
-from booking.models import ApiToken, Booking  # noqa: E402
+from booking.models import ApiToken, Booking, Closure  # noqa: E402
 from booking.services.auth import digest  # noqa: E402
 from booking.services.people import add_user  # noqa: E402
 from booking.services.resources import add_resource  # noqa: E402
@@ -45,6 +45,20 @@ BOOKINGS = 200_000
 TOKEN = "bench-token-0123456789abcdef"
 START = datetime(2027, 1, 4, tzinfo=UTC)  # a Monday; the bench's bookings start here
 WEEK = (datetime(2027, 6, 7, tzinfo=UTC), datetime(2027, 6, 14, tzinfo=UTC))
+#: The building's rules, which every room inherits, and the rooms' own (in turn).
+SITE = {
+    "opening_hours": {
+        **{day: ["07:00-21:00"] for day in ("mon", "tue", "wed", "thu", "fri")},
+        "sat": ["09:00-17:00"],
+    },
+    "closed_on_bank_holidays": True,
+    "slot": "PT15M",
+    "min_duration": "PT15M",
+    "max_advance": "P365D",
+}
+ROOM_RULES = [{}, {"buffer_after": "PT30M"}, {"max_duration": "PT4H"}, {}, {"min_notice": "PT2H"}]
+#: The buffer after each room's bookings, by room number modulo 5 (floor 0 and its rule).
+BUFFERS = {0: timedelta(minutes=15), 1: timedelta(minutes=30)}
 
 
 def prepare(url: str) -> list[int]:
@@ -59,8 +73,20 @@ def prepare(url: str) -> list[int]:
             "bench@hwic.example", "Bench", "tenant_member", now, tenant_name="Bench Ltd"
         )
         db.session.add(ApiToken(user_id=user.id, digest=digest(TOKEN), created_at=now))
+        building = add_resource(
+            {"name": "Bench building", "kind": "building", "bookable": False, "rules": SITE}, now
+        )
         floors = [
-            add_resource({"name": f"Floor {n}", "kind": "floor", "bookable": False}, now)
+            add_resource(
+                {
+                    "name": f"Floor {n}",
+                    "kind": "floor",
+                    "bookable": False,
+                    "parent_id": building.id,
+                    "rules": {"buffer_after": "PT15M"} if n == 0 else {},
+                },
+                now,
+            )
             for n in range(5)
         ]
         rooms = [
@@ -71,11 +97,21 @@ def prepare(url: str) -> list[int]:
                     "capacity": 4 + n % 10,
                     "parent_id": floors[n % 5].id,
                     "features": ["screen"] if n % 2 else [],
+                    "rules": ROOM_RULES[n % len(ROOM_RULES)],
                 },
                 now,
             ).id
             for n in range(RESOURCES)
         ]
+        db.session.add(
+            Closure(
+                resource_id=floors[1].id,
+                start=WEEK[0] + timedelta(days=2, hours=12),
+                end=WEEK[0] + timedelta(days=3),
+                reason="Maintenance",
+                created_at=now,
+            )
+        )
         db.session.commit()
         per_room = BOOKINGS // RESOURCES
         rows = []
@@ -83,6 +119,7 @@ def prepare(url: str) -> list[int]:
             for day in range(per_room):  # one booking a day per room, 09:00 + (room % 8) h
                 start = START + timedelta(days=day, hours=9 + index % 8)
                 end = start + timedelta(hours=1)
+                buffer = BUFFERS.get(index % 5, timedelta(0))
                 rows.append(
                     {
                         "resource_id": room,
@@ -94,7 +131,7 @@ def prepare(url: str) -> list[int]:
                         "start": start,
                         "end": end,
                         "occupied_start": start,
-                        "occupied_end": end,
+                        "occupied_end": end + buffer,
                         "exclusive": True,
                         "status": "confirmed",
                         "created_at": now,

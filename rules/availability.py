@@ -12,11 +12,11 @@ which depend on who books).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from rules.conflicts import Claim, Target, saturated
-from rules.intervals import Interval, clip, intersection, merge, subtract
+from rules.intervals import Interval, clip, difference, intersection, merge, subtract
 from rules.localtime import align_up, is_aligned, shift
 from rules.opening import open_time
 from rules.policies import Circumstances
@@ -29,11 +29,21 @@ _EDGES_TRIED = 4
 
 @dataclass(frozen=True, slots=True)
 class Availability:
-    """Free, busy and closed intervals of one resource, each sorted and merged."""
+    """Free and busy intervals of one resource within ``window``, each sorted and merged.
 
+    ``open_time`` is when the rules allow bookings; ``closed`` is the rest of the window,
+    worked out only when asked for.
+    """
+
+    window: Interval
     free: list[Interval]
     busy: list[Interval]
-    closed: list[Interval] = field(default_factory=list)
+    open_time: list[Interval]
+
+    @property
+    def closed(self) -> list[Interval]:
+        """Time the rules keep shut, sorted and merged."""
+        return subtract(self.window, self.open_time)
 
 
 def bookable_time(rules: RuleSet, window: Interval, context: Circumstances) -> list[Interval]:
@@ -68,7 +78,8 @@ def find_availability(
     """Free, busy and closed time of ``target`` within ``window``.
 
     ``claims`` should cover ``claims_window(window, rules)``; ``open_time`` is when the
-    rules allow bookings (see ``bookable_time``), the whole window when ``None``.
+    rules allow bookings, sorted, merged and within ``window`` (as ``bookable_time``
+    gives it), the whole window when ``None``.
     """
     before = rules.buffer_before if rules else timedelta(0)
     after = rules.buffer_after if rules else timedelta(0)
@@ -76,11 +87,8 @@ def find_availability(
     if before or after:
         taken = merge(Interval(s.start - after, s.end + before) for s in taken)
     busy = clip(taken, window)
-    bookable = merge(clip(open_time, window)) if open_time is not None else [window]
-    free: list[Interval] = []
-    for stretch in bookable:
-        free.extend(subtract(stretch, busy))
-    return Availability(free=free, busy=busy, closed=subtract(window, bookable))
+    bookable = list(open_time) if open_time is not None else [window]
+    return Availability(window, free=difference(bookable, busy), busy=busy, open_time=bookable)
 
 
 def fits_length(duration: timedelta, rules: RuleSet) -> bool:

@@ -93,10 +93,42 @@ def subtract(window: Interval, taken: Iterable[Interval]) -> list[Interval]:
     return free
 
 
+def difference(intervals: Sequence[Interval], taken: Sequence[Interval]) -> list[Interval]:
+    """The parts of ``intervals`` not covered by ``taken``; both sorted and merged.
+
+    One pass over both lists, so free time of many stretches costs no more than one.
+    """
+    result: list[Interval] = []
+    index, count = 0, len(taken)
+    for stretch in intervals:
+        cursor = stretch.start
+        while index < count and taken[index].end <= cursor:
+            index += 1
+        probe = index
+        while probe < count and taken[probe].start < stretch.end:
+            busy = taken[probe]
+            if busy.start > cursor:
+                result.append(Interval(cursor, busy.start))
+            cursor = max(cursor, busy.end)
+            probe += 1
+        if cursor < stretch.end:
+            result.append(Interval(cursor, stretch.end))
+    return result
+
+
 def clip(intervals: Iterable[Interval], window: Interval) -> list[Interval]:
-    """Each interval cut to ``window``; those outside it dropped. Order is kept."""
-    clipped = (intersection(i, window) for i in intervals)
-    return [i for i in clipped if i is not None]
+    """Each interval cut to ``window``; those outside it dropped. Order is kept.
+
+    An interval already inside ``window`` is kept as it is (no copy): searches clip
+    thousands of them.
+    """
+    low, high = window.start, window.end
+    kept: list[Interval] = []
+    for i in intervals:
+        if i.start < high and low < i.end:
+            inside = low <= i.start and i.end <= high
+            kept.append(i if inside else Interval(max(i.start, low), min(i.end, high)))
+    return kept
 
 
 def longest_at_least(intervals: Sequence[Interval], length: timedelta) -> list[Interval]:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from flask import Response, jsonify
 from flask_smorest import Blueprint
 
 from booking.api.context import actor, now
@@ -11,6 +12,7 @@ from booking.schemas.availability import (
     SearchQuerySchema,
     SearchResultSchema,
     WindowSchema,
+    dump_search_result,
 )
 from booking.schemas.resources import (
     ResourceDetailSchema,
@@ -73,10 +75,10 @@ def resource_availability(args: dict[str, Any], resource_id: int) -> Availabilit
 @blp.get("/availability")
 @blp.arguments(SearchQuerySchema(), location="query")
 @blp.response(200, SearchResultSchema())
-def search_availability(args: dict[str, Any]) -> dict[str, Any]:
+def search_availability(args: dict[str, Any]) -> Response:
     """Resources the caller can book for ``duration`` in the window, earliest fit first."""
     window = Interval(args.pop("start"), args.pop("end"))
     duration, limit = args.pop("duration"), args.pop("limit")
     filters = ResourceFilter(**args)
     matches = availability.search_availability(actor(), window, duration, filters, now(), limit)
-    return {"results": matches}
+    return jsonify(dump_search_result(matches))

@@ -1,12 +1,13 @@
 """Availability windows and answers."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from booking.models import KINDS
-from booking.schemas.fields import Count, Duration, Instant
+from booking.schemas.fields import Count, Duration, Instant, site_zone
 
 
 class IntervalSchema(Schema):
@@ -82,3 +83,37 @@ class MatchSchema(Schema):
 
 class SearchResultSchema(Schema):
     results = fields.List(fields.Nested(MatchSchema))
+
+
+def dump_search_result(matches: Sequence[Any]) -> dict[str, Any]:
+    """``SearchResultSchema().dump({"results": matches})``, built directly.
+
+    A search returns hundreds of intervals; building the same JSON without a schema
+    object per value keeps it fast. A test checks that both give the same document.
+    """
+    zone = site_zone()
+
+    def span(interval: Any) -> dict[str, str]:
+        return {
+            "start": interval.start.astimezone(zone).isoformat(),
+            "end": interval.end.astimezone(zone).isoformat(),
+        }
+
+    return {
+        "results": [
+            {
+                "resource": {
+                    "id": m.resource.id,
+                    "name": m.resource.name,
+                    "kind": m.resource.kind,
+                    "parent_id": m.resource.parent_id,
+                    "capacity": m.resource.capacity,
+                    "quantity": m.resource.quantity,
+                    "features": list(m.resource.features or []),
+                },
+                "first_fit": span(m.first_fit),
+                "free": [span(free) for free in m.availability.free],
+            }
+            for m in matches
+        ]
+    }

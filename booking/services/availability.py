@@ -8,8 +8,10 @@ quotas are left to the booking itself, as they depend on what else is booked.
 
 from __future__ import annotations
 
+import json
+from bisect import insort
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,10 +20,15 @@ from flask import current_app
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import Closure, Resource, User
+from booking.models import Booking, Closure, Resource, User
 from booking.models.resources import ancestors_on_path
 from booking.services.claims import load_claims, overlapping, related_bookings, target_of
-from booking.services.resources import ResourceFilter, get_resource, list_resources
+from booking.services.resources import (
+    ResourceFilter,
+    ResourceSummary,
+    get_resource,
+    list_resource_summaries,
+)
 from booking.services.rulebook import certifications_of, circumstances_for, rules_of, site_zone
 from rules import (
     Availability,
@@ -30,6 +37,7 @@ from rules import (
     Interval,
     Layer,
     RuleSet,
+    Target,
     bank_holidays,
     bookable_time,
     claims_window,
@@ -55,7 +63,7 @@ def resource_availability(resource_id: int, window: Interval, now: datetime) -> 
 class Match:
     """A resource with free time in the searched window, and its earliest fit."""
 
-    resource: Resource
+    resource: ResourceSummary
     availability: Availability
     first_fit: Interval
 
@@ -67,7 +75,7 @@ class _Catalogue:
     bookable: set[int]
     descendants: dict[int, list[int]]
     rules: dict[int, Mapping[str, Any]]
-    memo: dict[tuple[int, ...], RuleSet]
+    memo: dict[tuple[int | str, ...], RuleSet]
 
     @classmethod
     def read(cls) -> _Catalogue:
@@ -86,18 +94,24 @@ class _Catalogue:
                 descendants[ancestor].append(rid)
         return cls(bookable, descendants, rules, {})
 
-    def rules_of(self, resource: Resource) -> RuleSet:
-        """Effective rules, computed once per distinct chain of levels that set rules."""
-        chain = tuple(rid for rid in [*resource.ancestor_ids, resource.id] if rid in self.rules)
-        if chain not in self.memo:
+    def rules_of(self, resource: ResourceSummary) -> RuleSet:
+        """Effective rules, worked out once per distinct combination of rules set above
+        and on the resource. Resources sharing a combination share one ``RuleSet``; the
+        search reads only its values, never ``sources``."""
+        chain = [rid for rid in resource.ancestor_ids if rid in self.rules]
+        own = self.rules.get(resource.id)
+        key = (*chain, json.dumps(own, sort_keys=True) if own else "")
+        if key not in self.memo:
             site = Layer(None, current_app.config["SITE_RULES"])
             layers = [site, *(Layer(rid, self.rules[rid]) for rid in chain)]
-            self.memo[chain] = effective_rules(layers)
-        return self.memo[chain]
+            if own:
+                layers.append(Layer(resource.id, own))
+            self.memo[key] = effective_rules(layers)
+        return self.memo[key]
 
-    def related(self, resource: Resource) -> list[int]:
+    def related(self, resource: ResourceSummary, ancestors: list[int]) -> list[int]:
         """The resource, its bookable ancestors and its descendants: whose claims block it."""
-        above = [a for a in resource.ancestor_ids if a in self.bookable]
+        above = [a for a in ancestors if a in self.bookable]
         return [*above, resource.id, *self.descendants[resource.id]]
 
 
@@ -111,11 +125,58 @@ def _closures(window: Interval) -> dict[int | None, list[ClosedTime]]:
     return found
 
 
-def _claims_by_resource(window: Interval) -> dict[int, list[Claim]]:
+def _claims_by_resource(of: Collection[int] | None, window: Interval) -> dict[int, list[Claim]]:
     claims: dict[int, list[Claim]] = defaultdict(list)
-    for claim in load_claims(None, window):
+    condition = None if of is None else Booking.resource_id.in_(of)
+    for claim in load_claims(condition, window):
         claims[claim.resource_id].append(claim)
     return claims
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A resource the search may offer, with what its free time depends on."""
+
+    resource: ResourceSummary
+    rules: RuleSet
+    context: Circumstances
+    open_time: list[Interval]
+    related: list[int]
+
+    @property
+    def earliest(self) -> tuple[datetime, str, int]:
+        """The best rank its fit could have: no fit starts before the resource opens."""
+        return (self.open_time[0].start, self.resource.name, self.resource.id)
+
+
+def _rank(match: Match) -> tuple[datetime, str, int]:
+    return (match.first_fit.start, match.resource.name, match.resource.id)
+
+
+def _stage(
+    resources: Sequence[ResourceSummary], window: Interval, now: datetime
+) -> list[_Candidate]:
+    """The resources that open during ``window``, in order of the earliest they open."""
+    catalogue = _Catalogue.read()
+    zone = site_zone()
+    holidays = bank_holidays(window, zone)
+    closures = _closures(window)
+    open_times: dict[tuple[int, tuple[ClosedTime, ...]], list[Interval]] = {}
+    staged = []
+    for resource in resources:
+        rules = catalogue.rules_of(resource)
+        ancestors = resource.ancestor_ids
+        shut = tuple(c for rid in (None, *ancestors, resource.id) for c in closures.get(rid, ()))
+        context = Circumstances(now, zone, holidays if rules.closed_on_bank_holidays else {}, shut)
+        # Open time depends only on the rules and the closures: shared by most resources.
+        key = (id(rules), shut)
+        if key not in open_times:
+            open_times[key] = bookable_time(rules, window, context)
+        if open_times[key]:
+            related = catalogue.related(resource, ancestors)
+            staged.append(_Candidate(resource, rules, context, open_times[key], related))
+    staged.sort(key=lambda candidate: candidate.earliest)
+    return staged
 
 
 def search_availability(
@@ -128,42 +189,43 @@ def search_availability(
 ) -> list[Match]:
     """Bookable resources matching ``filters`` where ``actor`` can book ``duration``.
 
-    Ordered by earliest fit, then name. Four queries (the tree with its rules, the
-    matching resources, the closures and the bookings of the window); rules and the
-    hierarchy are applied in memory. A resource needing a certification the caller
-    lacks is left out.
+    Ordered by earliest fit, then name; at most ``limit``. Resources are examined in
+    the order they open, and the search stops once ``limit`` fits are found that no
+    resource left could beat, reading the bookings of only the resources it examines
+    (in batches). Rules and the hierarchy are applied in memory. A resource needing a
+    certification the caller lacks is left out.
     """
-    catalogue = _Catalogue.read()
-    candidates = list_resources(replace(filters, bookable=True))
-    zone = site_zone()
-    holidays = bank_holidays(window, zone)
-    closures = _closures(window)
+    resources = list_resource_summaries(replace(filters, bookable=True))
+    staged = _stage(resources, window, now)
+    before = max((c.rules.buffer_before for c in staged), default=timedelta(0))
+    after = max((c.rules.buffer_after for c in staged), default=timedelta(0))
+    claims_span = window.padded(before, after)
+    batch_size = max(limit + limit // 4, 64)
     certifications: dict[str, date | None] | None = None
-    rules_by_id = {r.id: catalogue.rules_of(r) for r in candidates}
-    before = max((r.buffer_before for r in rules_by_id.values()), default=timedelta(0))
-    after = max((r.buffer_after for r in rules_by_id.values()), default=timedelta(0))
-    claims = _claims_by_resource(window.padded(before, after))
     matches: list[Match] = []
-    for resource in candidates:
-        rules = rules_by_id[resource.id]
-        shut = [
-            c for rid in (None, *resource.ancestor_ids, resource.id) for c in closures.get(rid, ())
-        ]
-        context = Circumstances(now, zone, holidays if rules.closed_on_bank_holidays else {}, shut)
-        mine: Sequence[Claim] = [
-            c for rid in catalogue.related(resource) for c in claims.get(rid, ())
-        ]
-        open_time = bookable_time(rules, window, context)
-        availability = find_availability(target_of(resource), mine, window, open_time, rules)
-        fit = first_fit(availability, duration, rules, context)
-        if fit is None:
-            continue
-        if rules.required_certification:
-            if certifications is None:
-                certifications = certifications_of(actor)
-            held = replace(context, certifications=certifications)
-            if check_certification(fit, rules, held):
+    for first in range(0, len(staged), batch_size):
+        batch = staged[first : first + batch_size]
+        if len(matches) >= limit and batch[0].earliest > _rank(matches[-1]):
+            break
+        whole = first == 0 and len(batch) == len(staged)
+        ids = None if whole else {rid for candidate in batch for rid in candidate.related}
+        claims = _claims_by_resource(ids, claims_span)
+        for candidate in batch:
+            if len(matches) >= limit and candidate.earliest > _rank(matches[-1]):
+                break
+            resource, rules, context = candidate.resource, candidate.rules, candidate.context
+            mine = [c for rid in candidate.related for c in claims.get(rid, ())]
+            target = Target(resource.id, resource.quantity)
+            availability = find_availability(target, mine, window, candidate.open_time, rules)
+            fit = first_fit(availability, duration, rules, context)
+            if fit is None:
                 continue
-        matches.append(Match(resource, availability, fit))
-    matches.sort(key=lambda m: (m.first_fit.start, m.resource.name, m.resource.id))
-    return matches[:limit]
+            if rules.required_certification:
+                if certifications is None:
+                    certifications = certifications_of(actor)
+                held = replace(context, certifications=certifications)
+                if check_certification(fit, rules, held):
+                    continue
+            insort(matches, Match(resource, availability, fit), key=_rank)
+            del matches[limit:]
+    return matches

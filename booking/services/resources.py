@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from booking.errors import InvalidFieldsError, NotFoundError, StateConflictError
 from booking.extensions import db
 from booking.models import Booking, Resource, User
+from booking.models.resources import ancestors_on_path
 from booking.services.access import CATALOGUE_ROLES, require_role
 from booking.services.claims import load_claims, target_of
 from booking.services.rulebook import describe_rules
@@ -31,9 +32,27 @@ class ResourceFilter:
     bookable: bool | None = None
 
 
-def list_resources(filters: ResourceFilter) -> list[Resource]:
-    """Resources matching every filter, in tree order (by path)."""
-    query = select(Resource).order_by(Resource.path)
+@dataclass(frozen=True, slots=True)
+class ResourceSummary:
+    """A resource as a search lists it: read as plain columns, without its rules."""
+
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None
+    path: str
+    capacity: int | None
+    quantity: int
+    features: list[str]
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to the parent, read from ``path``."""
+        return ancestors_on_path(self.path)
+
+
+def _matching(filters: ResourceFilter, *columns: Any) -> Any:
+    query = select(*columns).order_by(Resource.path)
     if filters.kind is not None:
         query = query.where(Resource.kind == filters.kind)
     if filters.parent_id is not None:
@@ -44,10 +63,25 @@ def list_resources(filters: ResourceFilter) -> list[Resource]:
         query = query.where(Resource.capacity >= filters.min_capacity)
     if filters.bookable is not None:
         query = query.where(Resource.bookable.is_(filters.bookable))
-    found = db.session.scalars(query).all()
+    return query
+
+
+def _with_features(found: Sequence[Any], filters: ResourceFilter) -> list[Any]:
     # Features are a JSON list; matching them in Python keeps one query for both databases.
     wanted = set(filters.feature)
     return [r for r in found if wanted <= set(r.features or [])]
+
+
+def list_resources(filters: ResourceFilter) -> list[Resource]:
+    """Resources matching every filter, in tree order (by path)."""
+    return _with_features(db.session.scalars(_matching(filters, Resource)).all(), filters)
+
+
+def list_resource_summaries(filters: ResourceFilter) -> list[ResourceSummary]:
+    """As ``list_resources``, as light summaries (a search may read hundreds)."""
+    columns = [getattr(Resource, name) for name in ResourceSummary.__slots__]
+    rows = db.session.execute(_matching(filters, *columns))
+    return _with_features([ResourceSummary(*row) for row in rows], filters)
 
 
 def get_resource(resource_id: int) -> Resource:

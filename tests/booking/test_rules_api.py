@@ -475,3 +475,21 @@ def test_search_over_the_demo_catalogue_offers_only_bookable_fits(
             assert response.status_code == 201, (match, response.get_json())
             # fits may overlap one another (a lab and its bench): free this one again
             client.post(f"/api/v1/bookings/{response.get_json()['id']}/cancel", headers=headers)
+
+
+def test_the_search_document_is_what_its_schema_describes(app: Flask, make: Factory):
+    from booking.schemas.availability import SearchResultSchema, dump_search_result
+    from booking.services.availability import search_availability
+    from booking.services.resources import ResourceFilter
+    from rules import Interval
+
+    user = make.user()
+    lab = make.resource(name="Lab", kind="lab", capacity=3, features=["fume-hood"])
+    make.resource(name="Desk", kind="desk", rules={"opening_hours": WEEKDAYS_9_TO_5})
+    make.booking(lab, user, at(1, 9), at(1, 10))
+    with app.test_request_context():
+        actor = db.session.get(User, user.id)
+        window = Interval(at(1, 0), at(3, 0))
+        matches = search_availability(actor, window, timedelta(hours=1), ResourceFilter(), NOW)
+        assert len(matches) == 2
+        assert dump_search_result(matches) == SearchResultSchema().dump({"results": matches})

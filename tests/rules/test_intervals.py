@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rules import Interval, IntervalError, clip, intersection, merge, overlaps, subtract
+from rules import (
+    Interval,
+    IntervalError,
+    clip,
+    difference,
+    intersection,
+    merge,
+    overlaps,
+    subtract,
+)
 from tests.rules.strategies import STEP, instant, intervals
 
 A = Interval(instant(0), instant(4))
@@ -112,3 +121,23 @@ def test_padded_widens_both_ends() -> None:
     assert A.padded(STEP, 2 * STEP) == Interval(instant(-1), instant(6))
     assert A.duration == 4 * STEP
     assert datetime(2026, 12, 1, tzinfo=UTC) == A.start
+
+
+@given(st.lists(intervals(), max_size=6), st.lists(intervals(), max_size=8))
+def test_difference_of_lists_is_subtract_stretch_by_stretch(
+    stretches: list[Interval], taken: list[Interval]
+) -> None:
+    kept, busy = merge(stretches), merge(taken)
+    expected = [part for stretch in kept for part in subtract(stretch, busy)]
+    assert difference(kept, busy) == expected
+
+
+def test_difference_examples() -> None:
+    a, b = Interval(instant(0), instant(4)), Interval(instant(6), instant(10))
+    assert difference([a, b], []) == [a, b]
+    assert difference([a, b], [Interval(instant(3), instant(7))]) == [
+        Interval(instant(0), instant(3)),
+        Interval(instant(7), instant(10)),
+    ]
+    assert difference([a], [Interval(instant(0), instant(4))]) == []
+    assert difference([a, b], [Interval(instant(4), instant(6))]) == [a, b]  # touching only
