@@ -4,7 +4,10 @@ Prints, per database:
 - booking creation at 16 concurrent clients (requests/s, p50, p99) next to the same
   server's ``GET /healthz`` (the ceiling), as a ratio;
 - the latency of an availability search over 500 resources holding 200,000 bookings,
-  for one week.
+  for one week, with rules (opening hours, slots, bank holidays, buffers, limits and a
+  closure), over HTTP at the default page (50) and at all 500;
+- the same search in-process next to the bare query it stands on (the week's bookings
+  and the resources), and the time the rules add as a multiple of that query.
 
 Usage: ``python bench/run.py [--requests N] [--only sqlite|postgresql]``. Traffic goes to
 127.0.0.1 only, and every loop is bounded.
@@ -226,6 +229,43 @@ def timed_gets(port: int, path: str, times: int) -> tuple[list[float], int]:
     return latencies, found
 
 
+def median_ms(action, times: int = 30) -> float:
+    """The median wall time of ``action()`` in milliseconds, after two warm-up calls."""
+    action()
+    action()
+    spent = []
+    for _ in range(times):
+        began = time.perf_counter()
+        action()
+        spent.append((time.perf_counter() - began) * 1000)
+    return statistics.median(spent)
+
+
+def rules_against_bare_query(url: str) -> tuple[float, float, float]:
+    """In the server's code, without HTTP, in ms: the one-week search with its rules at
+    the default page (50) and for all 500 resources, and the bare query the full search
+    stands on (the resources and every booking of the week)."""
+    from booking.models import User
+    from booking.services.availability import search_availability
+    from booking.services.claims import load_claims
+    from booking.services.resources import ResourceFilter, list_resource_summaries
+    from rules import Interval
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    window, hour, every = Interval(*WEEK), timedelta(hours=1), ResourceFilter(bookable=True)
+    with app.app_context():
+        actor = db.session.get(User, 1)
+        now = datetime.now(UTC)
+
+        def search(limit: int) -> object:
+            return search_availability(actor, window, hour, every, now, limit)
+
+        page, whole = median_ms(lambda: search(50)), median_ms(lambda: search(RESOURCES))
+        bare = median_ms(lambda: (list_resource_summaries(every), load_claims(None, window)))
+        db.engine.dispose()
+    return page, whole, bare
+
+
 def spread(values: list[float]) -> str:
     return f"p50 {percentile(values, 50):6.1f} ms  p99 {percentile(values, 99):6.1f} ms"
 
@@ -245,6 +285,7 @@ def bench(name: str, url: str, port: int, count: int) -> None:
         bookings.append(("POST", "/api/v1/bookings", json.dumps(body).encode()))
     week = f"start={WEEK[0].isoformat()}&end={WEEK[1].isoformat()}".replace("+", "%2B")
     search = f"/api/v1/availability?{week}&duration=PT1H"
+    page, whole, bare = rules_against_bare_query(url)
     with gunicorn(url, port):
         load(port, health[: count // 4])  # warm up both workers
         ceiling, health_ms, _ = load(port, health)
@@ -259,6 +300,11 @@ def bench(name: str, url: str, port: int, count: int) -> None:
             f"search {RESOURCES} resources, {BOOKINGS:,} bookings, one week, limit={limit}:"
             f" {spread(search_ms)}  ({found} results)"
         )
+    print(
+        f"in-process search with rules: limit=50 {page:5.1f} ms, all {RESOURCES} {whole:5.1f} ms;"
+        f" bare query (the resources, the week's bookings) {bare:5.1f} ms;"
+        f" the full search adds {(whole - bare) / bare:4.1f}x the query time"
+    )
 
 
 def main() -> None:

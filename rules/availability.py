@@ -68,6 +68,30 @@ def claims_window(window: Interval, rules: RuleSet) -> Interval:
     return window.padded(rules.buffer_before, rules.buffer_after)
 
 
+def _widened_claims(
+    claims: Sequence[Claim], window: Interval, before: timedelta, after: timedelta
+) -> list[Interval]:
+    """Busy time of a single-unit target in one pass: every claim takes it whole, so busy
+    time is the claims widened by the buffers (``after`` before them, ``before`` after
+    them), cut to ``window`` and merged. A search does this for hundreds of resources."""
+    low, high = window.start, window.end
+    spans = sorted((c.interval.start - after, c.interval.end + before) for c in claims)
+    busy: list[Interval] = []
+    first = last = low
+    for start, end in spans:
+        if end <= low or start >= high or start >= end:
+            continue
+        start, end = max(start, low), min(end, high)
+        if busy and start <= last:
+            if end > last:
+                last = end
+                busy[-1] = Interval(first, last)
+        else:
+            first, last = start, end
+            busy.append(Interval(first, last))
+    return busy
+
+
 def find_availability(
     target: Target,
     claims: Sequence[Claim],
@@ -83,10 +107,12 @@ def find_availability(
     """
     before = rules.buffer_before if rules else timedelta(0)
     after = rules.buffer_after if rules else timedelta(0)
-    taken = saturated(target, claims, window.padded(before, after), units=1)
-    if before or after:
-        taken = merge(Interval(s.start - after, s.end + before) for s in taken)
-    busy = clip(taken, window)
+    if target.quantity == 1:
+        busy = _widened_claims(claims, window, before, after)
+    else:
+        taken = saturated(target, claims, window.padded(before, after), units=1)
+        widened = (Interval(s.start - after, s.end + before) for s in taken)
+        busy = clip(merge(widened), window)
     bookable = list(open_time) if open_time is not None else [window]
     return Availability(window, free=difference(bookable, busy), busy=busy, open_time=bookable)
 

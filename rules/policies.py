@@ -9,6 +9,7 @@ Nothing here reads a clock or a database.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -20,7 +21,7 @@ from rules.intervals import Interval, overlaps
 from rules.localtime import is_aligned, shift, wall_clock
 from rules.opening import Closure, holidays_touched, opening_ranges
 from rules.quotas import check_quotas
-from rules.rulesets import WEEKDAYS, Quota, RuleSet
+from rules.rulesets import Quota, RuleSet
 from rules.violations import CODES, Violation
 
 _RANK = {code: index for index, code in enumerate(CODES)}
@@ -95,7 +96,7 @@ def _opening(name: str, interval: Interval, rules: RuleSet, zone: ZoneInfo) -> l
     return [
         Violation(
             "outside_opening_hours",
-            f"{name} is open {_hours_of(rules, day)} on {WEEKDAYS[day].title()} (local time); "
+            f"{name} is open {_hours_of(rules, day)} on {calendar.day_name[day]}s (local time); "
             "the booking must lie within one opening period.",
         )
     ]

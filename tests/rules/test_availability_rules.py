@@ -167,3 +167,16 @@ def test_free_time_starts_at_the_notice_and_stops_at_the_horizon() -> None:
         datetime(2026, 12, 1, 10, 15, tzinfo=UTC), datetime(2026, 12, 1, 10, 45, tzinfo=UTC)
     )
     assert check_request(BookingRequest(fit), ROOM, rules, context) == []
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(scenarios())
+def test_a_single_unit_resource_is_busy_exactly_where_a_pool_of_one_is(s: dict[str, Any]) -> None:
+    # quantity 1 takes a one-pass shortcut; a pool of 2 where every claim takes both units
+    # (its own bookings take 2, a related resource's take it whole) goes through the
+    # general per-instant count and must give the same busy time
+    rules = s["rules"]
+    single = find_availability(Target(1), s["claims"], s["window"], None, rules)
+    doubled = [Claim(c.resource_id, c.interval, 2, c.booking_id) for c in s["claims"]]
+    pool = find_availability(Target(1, quantity=2), doubled, s["window"], None, rules)
+    assert single.busy == pool.busy
