@@ -1,9 +1,12 @@
 """Resources and their rules as the API shows and accepts them."""
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from booking.models import KINDS
 from booking.schemas.fields import Count, DurationText, Id, Instant
+from rules import RulesError, check_rules
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIME_RANGE = r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$"
@@ -42,6 +45,15 @@ class RulesSchema(Schema):
     required_certification = fields.String(validate=validate.Length(1, 100))
     check_in = fields.Nested(CheckInRuleSchema)
     quota = fields.List(fields.Nested(QuotaSchema), validate=validate.Length(max=10))
+
+    @validates_schema
+    def check_meaning(self, data: dict[str, Any], **_: Any) -> None:
+        """What the shape cannot say: a range that ends before it starts, and the like."""
+        try:
+            check_rules(data)
+        except RulesError as error:
+            name = str(error).split(":")[0]
+            raise ValidationError(str(error), name if name in data else "_schema") from error
 
 
 class ResourceSchema(Schema):

@@ -262,6 +262,9 @@ def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: d
         )
         occupied = decision.occupied
         booking.occupied_start, booking.occupied_end = occupied.start, occupied.end
+        if decision.needs_approval and actor.role not in APPROVER_ROLES:
+            # what was approved was another time or place: it waits for approval again
+            changes["status"] = after["status"] = "pending"
         booking.exclusive = resource.quantity == 1
     for name, value in changes.items():
         setattr(booking, name, value)

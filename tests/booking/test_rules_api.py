@@ -493,3 +493,43 @@ def test_the_search_document_is_what_its_schema_describes(app: Flask, make: Fact
         matches = search_availability(actor, window, timedelta(hours=1), ResourceFilter(), NOW)
         assert len(matches) == 2
         assert dump_search_result(matches) == SearchResultSchema().dump({"results": matches})
+
+
+def test_moving_an_approved_booking_waits_for_approval_again(client: FlaskClient, make: Factory):
+    manager = make.headers(make.user("facility_manager"))
+    member = make.headers(make.user())
+    atrium = make.resource(name="Atrium", kind="event_space", rules={"requires_approval": True})
+    made = book(client, member, atrium, at(1, 10), at(1, 12)).get_json()
+    client.post(f"/api/v1/bookings/{made['id']}/approve", json={}, headers=manager)
+    renamed = client.patch(
+        f"/api/v1/bookings/{made['id']}", json={"title": "Launch"}, headers=member
+    )
+    assert renamed.get_json()["status"] == "confirmed"
+    moved = client.patch(
+        f"/api/v1/bookings/{made['id']}", json={"end": iso(at(1, 13))}, headers=member
+    )
+    assert moved.get_json()["status"] == "pending"
+    by_manager = client.patch(
+        f"/api/v1/bookings/{made['id']}", json={"end": iso(at(1, 14))}, headers=manager
+    )
+    assert by_manager.get_json()["status"] == "pending"  # an approver's move keeps the status
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        {"opening_hours": {"mon": ["18:00-08:00"]}},
+        {"opening_hours": {"mon": ["08:00"]}},
+        {"slot": "P1M"},
+        {"quota": [{"scope": "user", "period": "year", "hours": 5}]},
+        {"check_in": {"required": True, "grace": "soon"}},
+        {"colour": "blue"},
+    ],
+)
+def test_rules_that_mean_nothing_are_refused_with_422(client: FlaskClient, make: Factory, rules):
+    manager = make.headers(make.user("facility_manager"))
+    room = make.resource(name="Room", kind="room")
+    patched = client.patch(f"/api/v1/resources/{room.id}", json={"rules": rules}, headers=manager)
+    assert patched.status_code == 422, patched.get_json()
+    assert patched.get_json()["errors"]
+    assert client.get(f"/api/v1/resources/{room.id}", headers=manager).status_code == 200
