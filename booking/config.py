@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rules import RulesError, check_rules
+from rules.durations import DurationError, parse_duration
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = PROJECT_ROOT / "config.toml"
@@ -32,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": "",
     "API_MAX_WINDOW_DAYS": 366,
     "API_PAGE_SIZE": 500,
+    "BOOKINGS_HOLD_FOR": "PT15M",
     "SITE_RULES": {},
 }
 
@@ -116,6 +118,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ConfigError(f"unknown time zone {settings['SITE_TIMEZONE']!r}") from error
     check_site_rules(settings["SITE_RULES"])
+    try:
+        parse_duration(settings["BOOKINGS_HOLD_FOR"])
+    except DurationError as error:
+        raise ConfigError(f"[bookings] hold_for: {error}") from error
     return settings
 
 

@@ -10,9 +10,10 @@ counted per instant, never as a count of overlapping bookings.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rules.intervals import Interval, clip, merge, overlaps
 
@@ -103,3 +104,30 @@ def find_conflicts(
         claim for claim in claims if any(overlaps(claim.interval, stretch) for stretch in full)
     }
     return sorted(clashing, key=lambda c: (c.interval.start, c.interval.end, c.resource_id))
+
+
+class ClaimTimeline:
+    """Claims kept in order of start, so the few that overlap a window are found without
+    scanning them all (a series checks dozens of windows against thousands of claims)."""
+
+    def __init__(self, claims: Iterable[Claim] = ()) -> None:
+        self._claims = sorted(claims, key=_start_of)
+        self._starts = [claim.interval.start for claim in self._claims]
+        self._longest = max((c.interval.duration for c in self._claims), default=timedelta(0))
+
+    def add(self, claim: Claim) -> None:
+        """Take ``claim`` into account from now on."""
+        index = bisect_left(self._starts, claim.interval.start)
+        self._starts.insert(index, claim.interval.start)
+        self._claims.insert(index, claim)
+        self._longest = max(self._longest, claim.interval.duration)
+
+    def overlapping(self, window: Interval) -> list[Claim]:
+        """The claims that overlap ``window``, by start."""
+        low = bisect_left(self._starts, window.start - self._longest)
+        high = bisect_left(self._starts, window.end)
+        return [c for c in self._claims[low:high] if overlaps(c.interval, window)]
+
+
+def _start_of(claim: Claim) -> datetime:
+    return claim.interval.start

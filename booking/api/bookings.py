@@ -55,6 +55,13 @@ def cancel_booking(booking_id: int) -> Booking:
     return bookings.cancel_booking(actor(), booking_id, now())
 
 
+@blp.post("/bookings/<id:booking_id>/confirm")
+@blp.response(200, BookingSchema())
+def confirm_booking(booking_id: int) -> Booking:
+    """Confirm a held booking before its hold lapses."""
+    return bookings.confirm_booking(actor(), booking_id, now())
+
+
 @blp.post("/bookings/<id:booking_id>/approve")
 @blp.arguments(ApprovalSchema())
 @blp.response(200, BookingSchema())

@@ -4,6 +4,7 @@ from booking.models.bookings import OCCUPYING, STATUSES, Booking, BookingEvent
 from booking.models.people import ROLES, STAFF_ROLES, ApiToken, Tenant, User
 from booking.models.policies import Certification, Closure
 from booking.models.resources import KINDS, Resource
+from booking.models.series import Series
 
 __all__ = [
     "KINDS",
@@ -17,6 +18,7 @@ __all__ = [
     "Certification",
     "Closure",
     "Resource",
+    "Series",
     "Tenant",
     "User",
 ]

@@ -35,7 +35,8 @@ STATUSES = (
     "rejected",
     "expired",
 )
-#: Statuses whose bookings hold their time; the others have freed it.
+#: Statuses whose bookings hold their time; the others have freed it. A ``held`` booking
+#: holds it only until ``hold_expires_at`` (see ``booking.services.claims.occupying``).
 OCCUPYING = ("held", "pending", "confirmed", "checked_in")
 _OCCUPYING_SQL = ", ".join(f"'{status}'" for status in OCCUPYING)
 
@@ -58,6 +59,7 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint("units >= 1", name="units_positive"),
         Index("ix_bookings_resource_time", "resource_id", "occupied_start", "occupied_end"),
         Index("ix_bookings_time", "occupied_start", "occupied_end"),
+        Index("ix_bookings_series", "series_id", "recurrence_id"),
         # Answers "which bookings are near this window" (see claims.indexed_overlap);
         # SQLite's counterpart is an R*Tree, made by migration 0002.
         Index(
@@ -79,7 +81,10 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     booked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)
-    series_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: The series this booking is an occurrence of (no foreign key: see migration 0004).
+    series_id: Mapped[int | None] = mapped_column(Integer)
+    #: For an occurrence, the start its series' rule gave it (RFC 5545 RECURRENCE-ID).
+    recurrence_id: Mapped[datetime | None] = mapped_column(UTCDateTime())
     title: Mapped[str] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     attendees: Mapped[int | None] = mapped_column(Integer)
@@ -94,6 +99,8 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
     )
     #: Why a booking was approved or rejected, shown to its booker.
     status_reason: Mapped[str | None] = mapped_column(String(500))
+    #: A held booking stops occupying its time at this instant unless confirmed.
+    hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -105,7 +112,8 @@ class BookingEvent(db.Model):  # type: ignore[name-defined,misc]
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
-    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: Who made the change; ``None`` for the service's own jobs (expiry, release).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     action: Mapped[str] = mapped_column(String(40))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

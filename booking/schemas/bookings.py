@@ -29,6 +29,16 @@ class BookingSchema(Schema):
     units = Count(minimum=1, maximum=10_000, load_default=1)
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
     series_id = fields.Integer(dump_only=True, allow_none=True)
+    recurrence_id = Instant(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "For an occurrence of a series: the start its rule gave it."},
+    )
+    hold_expires_at = Instant(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "For a held booking: when it stops holding its time."},
+    )
     status_reason = fields.String(
         dump_only=True,
         allow_none=True,
@@ -38,6 +48,11 @@ class BookingSchema(Schema):
     updated_at = Instant(dump_only=True)
     on_behalf_of = Id(load_only=True, load_default=None, allow_none=True)
     override_rules = fields.Boolean(load_only=True, load_default=False)
+    hold = fields.Boolean(
+        load_only=True,
+        load_default=False,
+        metadata={"description": "Hold the slot (status held) until confirmed or it lapses."},
+    )
 
     @validates_schema
     def check_interval(self, data: dict[str, Any], **_: Any) -> None:

@@ -15,12 +15,13 @@ def _plain(value: Any) -> Any:
 
 
 def record(
-    booking: Booking, actor: User, action: str, now: datetime, changes: Mapping[str, Any]
+    booking: Booking, actor: User | None, action: str, now: datetime, changes: Mapping[str, Any]
 ) -> BookingEvent:
-    """Add an audit event for ``booking`` to the current transaction."""
+    """Add an audit event for ``booking`` to the current transaction; ``actor`` is
+    ``None`` for the service's own jobs."""
     event = BookingEvent(
         booking_id=booking.id,
-        actor_id=actor.id,
+        actor_id=None if actor is None else actor.id,
         at=now,
         action=action,
         changes={key: _plain(value) for key, value in changes.items()},

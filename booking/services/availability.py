@@ -54,7 +54,7 @@ def resource_availability(resource_id: int, window: Interval, now: datetime) -> 
     resource = get_resource(resource_id)
     rules = rules_of(resource)
     context = circumstances_for(resource, rules, window, now)
-    claims = load_claims(related_bookings(resource), claims_window(window, rules))
+    claims = load_claims(related_bookings(resource), claims_window(window, rules), now)
     open_time = bookable_time(rules, window, context) if resource.bookable else []
     return find_availability(target_of(resource), claims, window, open_time, rules)
 
@@ -125,10 +125,12 @@ def _closures(window: Interval) -> dict[int | None, list[ClosedTime]]:
     return found
 
 
-def _claims_by_resource(of: Collection[int] | None, window: Interval) -> dict[int, list[Claim]]:
+def _claims_by_resource(
+    of: Collection[int] | None, window: Interval, now: datetime
+) -> dict[int, list[Claim]]:
     claims: dict[int, list[Claim]] = defaultdict(list)
     condition = None if of is None else Booking.resource_id.in_(of)
-    for claim in load_claims(condition, window):
+    for claim in load_claims(condition, window, now):
         claims[claim.resource_id].append(claim)
     return claims
 
@@ -209,7 +211,7 @@ def search_availability(
             break
         whole = first == 0 and len(batch) == len(staged)
         ids = None if whole else {rid for candidate in batch for rid in candidate.related}
-        claims = _claims_by_resource(ids, claims_span)
+        claims = _claims_by_resource(ids, claims_span, now)
         for candidate in batch:
             if len(matches) >= limit and candidate.earliest > _rank(matches[-1]):
                 break

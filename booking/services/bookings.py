@@ -7,22 +7,23 @@ time already claimed (409).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from booking.errors import (
     BookingConflictError,
     InvalidFieldsError,
     NotFoundError,
-    RuleViolationError,
     StateConflictError,
 )
 from booking.extensions import db
 from booking.models import OCCUPYING, Booking, Resource, User
+from booking.schemas.fields import local_iso
 from booking.services import audit
 from booking.services.access import (
     APPROVER_ROLES,
@@ -31,25 +32,13 @@ from booking.services.access import (
     require_role,
     visible_bookings,
 )
-from booking.services.claims import (
-    blocking_path_ids,
-    busy_time,
-    load_claims,
-    overlapping,
-    related_bookings,
-    target_of,
-)
-from booking.services.rulebook import circumstances_for, rules_of
+from booking.services.alternatives import suggest_alternatives
+from booking.services.claims import busy_time, overlapping
+from booking.services.judging import Judge, refuse
+from booking.services.rulebook import rules_of
 from booking.services.transactions import transactional
-from rules import (
-    BookingRequest,
-    Decision,
-    Interval,
-    ResourceFacts,
-    Violation,
-    decide,
-    occupied_time,
-)
+from rules import BookingRequest, Decision, Interval, Violation
+from rules.durations import parse_duration
 
 #: Fields whose change moves a booking, so it is checked again like a new one.
 MOVING_FIELDS = ("resource_id", "start", "end", "units", "attendees")
@@ -69,6 +58,7 @@ class BookingDraft:
     notes: str | None = None
     on_behalf_of: int | None = None
     override_rules: bool = False
+    hold: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,47 +90,37 @@ def _beneficiary(actor: User, user_id: int | None) -> User:
     return require_booking_for(actor, user)
 
 
-def _decide(
+def _judge_move(
     resource: Resource,
     beneficiary: User,
     request: BookingRequest,
     now: datetime,
     *,
     override: bool,
-    excluding: int | None = None,
+    excluding: Collection[int] = (),
     exempt: frozenset[str] = frozenset(),
-) -> tuple[Decision, list[Violation]]:
-    """Judge ``request`` under the resource's rules with its path locked, or raise.
-
-    Violations are a 422 unless ``override`` (then returned, to be audited); conflicts
-    are always a 409. The path stays locked until the transaction ends, so nothing
-    can claim the time between this check and the insert.
-    """
-    rules = rules_of(resource)
-    context = circumstances_for(
-        resource, rules, request.interval, now, beneficiary, excluding=excluding, exempt=exempt
+) -> Decision:
+    """Judge ``request`` with the resource's path locked, or raise the refusal."""
+    judge = Judge.prepare(
+        resource, beneficiary, request.interval, now, excluding=excluding, exempt=exempt
     )
-    path = blocking_path_ids(resource, lock=True)
-    occupied = occupied_time(request.interval, rules)
-    claims = load_claims(related_bookings(resource, path), occupied, excluding=excluding)
-    decision = decide(request, facts_of(resource), rules, context, target_of(resource), claims)
-    if decision.violations and not override:
-        raise RuleViolationError(
-            [{"code": v.code, "message": v.message} for v in decision.violations]
-        )
-    if decision.conflicts:
-        raise BookingConflictError(busy_time(decision.conflicts))
-    return decision, decision.violations
+    decision = judge.judge(request)
+    refuse(decision, override=override)
+    return decision
 
 
-def facts_of(resource: Resource) -> ResourceFacts:
-    """The resource as the rules engine sees it."""
-    return ResourceFacts(
-        name=resource.name,
-        bookable=resource.bookable,
-        quantity=resource.quantity,
-        capacity=resource.capacity,
-    )
+def hold_expiry(now: datetime) -> datetime:
+    """When a hold made at ``now`` lapses (the ``bookings.hold_for`` setting)."""
+    return now + parse_duration(current_app.config["BOOKINGS_HOLD_FOR"])
+
+
+def _opening_status(actor: User, decision: Decision, *, hold: bool = False) -> str:
+    """A new booking's status: held if asked, pending if it waits for approval."""
+    if hold:
+        return "held"
+    if decision.needs_approval and actor.role not in APPROVER_ROLES:
+        return "pending"
+    return "confirmed"
 
 
 @transactional
@@ -152,9 +132,14 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
         require_role(actor, RULE_OVERRIDE_ROLES, "override booking rules")
     interval = Interval(draft.start, draft.end)
     request = BookingRequest(interval=interval, units=draft.units, attendees=draft.attendees)
-    decision, bypassed = _decide(resource, beneficiary, request, now, override=draft.override_rules)
+    judge = Judge.prepare(resource, beneficiary, interval, now)
+    decision = judge.judge(request)
+    if decision.conflicts and not (decision.violations and not draft.override_rules):
+        alternatives = suggest_alternatives(resource, beneficiary, request, now)
+        raise BookingConflictError(busy_time(decision.conflicts), alternatives)
+    refuse(decision, override=draft.override_rules)
+    bypassed = decision.violations
     occupied = decision.occupied
-    approved_at_once = actor.role in APPROVER_ROLES
     booking = Booking(
         resource_id=resource.id,
         user_id=beneficiary.id,
@@ -169,7 +154,8 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
         occupied_start=occupied.start,
         occupied_end=occupied.end,
         exclusive=resource.quantity == 1,
-        status="pending" if decision.needs_approval and not approved_at_once else "confirmed",
+        status=_opening_status(actor, decision, hold=draft.hold),
+        hold_expires_at=hold_expiry(now) if draft.hold else None,
         created_at=now,
         updated_at=now,
     )
@@ -251,15 +237,16 @@ def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: d
         started = after["start"] == before["start"] and before["start"] <= now
         exempt = frozenset({"in_the_past", "too_soon"}) if started else frozenset()
         beneficiary = _owner(booking)
-        decision, bypassed = _decide(
+        decision = _judge_move(
             resource,
             beneficiary,
             request,
             now,
             override=override,
-            excluding=booking.id,
+            excluding=(booking.id,),
             exempt=exempt,
         )
+        bypassed = decision.violations
         occupied = decision.occupied
         booking.occupied_start, booking.occupied_end = occupied.start, occupied.end
         if decision.needs_approval and actor.role not in APPROVER_ROLES:
@@ -284,6 +271,30 @@ def cancel_booking(actor: User, booking_id: int, now: datetime) -> Booking:
     audit.record(booking, actor, "cancelled", now, {"status": [booking.status, "cancelled"]})
     booking.status = "cancelled"
     booking.updated_at = now
+    return booking
+
+
+@transactional
+def confirm_booking(actor: User, booking_id: int, now: datetime) -> Booking:
+    """Make a hold a booking: confirmed, or pending where the resource needs approval."""
+    booking = _visible(actor, booking_id, for_update=True)
+    if booking.status != "held":
+        raise StateConflictError(
+            f"Only a held booking can be confirmed; this one is "
+            f"{booking.status.replace('_', ' ')}.",
+            code="not_held",
+        )
+    expires = booking.hold_expires_at
+    if expires is not None and expires <= now:
+        raise StateConflictError(
+            f"The hold lapsed at {local_iso(expires)} and its time is free again; book anew.",
+            code="hold_expired",
+        )
+    resource = _resource_for(booking.resource_id)
+    needs_approval = rules_of(resource).requires_approval and actor.role not in APPROVER_ROLES
+    status = "pending" if needs_approval else "confirmed"
+    audit.record(booking, actor, "confirmed", now, {"status": ["held", status]})
+    booking.status, booking.hold_expires_at, booking.updated_at = status, None, now
     return booking
 
 

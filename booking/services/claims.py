@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import (
@@ -27,6 +27,18 @@ from booking.database import SPANS_TABLE
 from booking.extensions import db
 from booking.models import OCCUPYING, Booking, Resource
 from rules import Claim, Interval, Target
+
+#: Statuses that hold their time for as long as the booking lasts.
+STEADY = tuple(status for status in OCCUPYING if status != "held")
+
+
+def occupying(now: datetime) -> ColumnElement[bool]:
+    """SQL for bookings that hold their time at ``now``: open ones, and holds not yet lapsed.
+
+    A lapsed hold frees its time at once, whether or not the expiry job has run yet.
+    """
+    live_hold = (Booking.status == "held") & (Booking.hold_expires_at > now)
+    return Booking.status.in_(STEADY) | live_hold  # type: ignore[no-any-return]
 
 
 def overlapping(
@@ -108,21 +120,25 @@ def related_bookings(
 
 
 def load_claims(
-    of: ColumnElement[bool] | None, window: Interval, *, excluding: int | None = None
+    of: ColumnElement[bool] | None,
+    window: Interval,
+    now: datetime,
+    *,
+    excluding: Collection[int] = (),
 ) -> list[Claim]:
-    """Claims of occupying bookings overlapping ``window``; ``of`` narrows which (e.g.
-    ``related_bookings(resource)``), ``None`` takes every resource's."""
+    """Claims of bookings occupying time at ``now`` that overlap ``window``; ``of``
+    narrows which (e.g. ``related_bookings(resource)``), ``None`` takes every resource's."""
     query = select(
         Booking.id, Booking.resource_id, Booking.occupied_start, Booking.occupied_end, Booking.units
     ).where(
-        Booking.status.in_(OCCUPYING),
+        occupying(now),
         indexed_overlap(window),
         overlapping(Booking.occupied_start, Booking.occupied_end, window),
     )
     if of is not None:
         query = query.where(of)
-    if excluding is not None:
-        query = query.where(Booking.id != excluding)
+    if excluding:
+        query = query.where(Booking.id.not_in(excluding))
     return [
         Claim(resource_id=rid, interval=Interval(start, end), units=units, booking_id=bid)
         for bid, rid, start, end, units in db.session.execute(query)

@@ -8,9 +8,9 @@ from sqlalchemy import or_, select
 
 from booking.errors import InvalidFieldsError, NotFoundError
 from booking.extensions import db
-from booking.models import OCCUPYING, Booking, Closure, Resource, User
+from booking.models import Booking, Closure, Resource, User
 from booking.services.access import CATALOGUE_ROLES, require_role
-from booking.services.claims import overlapping
+from booking.services.claims import occupying, overlapping
 from booking.services.transactions import transactional
 from rules import Interval
 
@@ -38,10 +38,10 @@ def list_closures(
     return list(db.session.scalars(query))
 
 
-def bookings_inside(closure: Closure) -> list[Booking]:
+def bookings_inside(closure: Closure, now: datetime) -> list[Booking]:
     """Open bookings that overlap ``closure`` on the resources it shuts."""
     query = select(Booking).where(
-        Booking.status.in_(OCCUPYING),
+        occupying(now),
         overlapping(Booking.start, Booking.end, Interval(closure.start, closure.end)),
     )
     if closure.resource_id is not None:
@@ -76,7 +76,7 @@ def create_closure(
     )
     db.session.add(closure)
     db.session.flush()
-    closure.affected_bookings = bookings_inside(closure)
+    closure.affected_bookings = bookings_inside(closure, now)
     return closure
 
 

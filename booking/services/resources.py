@@ -144,7 +144,7 @@ def _move(resource: Resource, parent_id: int | None) -> None:
 
 def _peak_units_from(resource: Resource, now: datetime) -> int:
     horizon = Interval(now, datetime.max.replace(tzinfo=now.tzinfo))
-    claims = load_claims(Booking.resource_id == resource.id, horizon)
+    claims = load_claims(Booking.resource_id == resource.id, horizon, now)
     return max((u.units for u in usage_profile(target_of(resource), claims, horizon)), default=0)
 
 

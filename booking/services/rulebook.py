@@ -8,7 +8,7 @@ close it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,8 +17,8 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 from booking.extensions import db
-from booking.models import OCCUPYING, Booking, Certification, Closure, Resource, User
-from booking.services.claims import overlapping
+from booking.models import Booking, Certification, Closure, Resource, User
+from booking.services.claims import occupying, overlapping
 from rules import (
     Circumstances,
     Claim,
@@ -111,8 +111,9 @@ def counted_bookings(
     rules: RuleSet,
     beneficiary: User,
     interval: Interval,
+    now: datetime,
     *,
-    excluding: int | None = None,
+    excluding: Collection[int] = (),
 ) -> dict[Quota, list[Claim]]:
     """Per quota, the bookings it already counts in the periods ``interval`` falls in:
     occupying bookings of the same tenant (or user) on the resources the quota covers."""
@@ -124,7 +125,7 @@ def counted_bookings(
         spans = periods(interval, quota.period, zone)
         query = select(Booking.id, Booking.resource_id, Booking.start, Booking.end, Booking.units)
         query = query.where(
-            Booking.status.in_(OCCUPYING),
+            occupying(now),
             overlapping(Booking.start, Booking.end, Interval(spans[0].start, spans[-1].end)),
             Booking.tenant_id == beneficiary.tenant_id
             if quota.scope == "tenant"
@@ -135,8 +136,8 @@ def counted_bookings(
                 Resource.path.startswith(_subtree_path(resource, quota.source))
             )
             query = query.where(Booking.resource_id.in_(below))
-        if excluding is not None:
-            query = query.where(Booking.id != excluding)
+        if excluding:
+            query = query.where(Booking.id.not_in(excluding))
         counted[quota] = [
             Claim(rid, Interval(start, end), units, bid)
             for bid, rid, start, end, units in db.session.execute(query)
@@ -151,7 +152,7 @@ def circumstances_for(
     now: datetime,
     beneficiary: User | None = None,
     *,
-    excluding: int | None = None,
+    excluding: Collection[int] = (),
     exempt: frozenset[str] = frozenset(),
 ) -> Circumstances:
     """Everything the rules engine weighs for ``resource`` during ``interval``; with a
@@ -164,7 +165,7 @@ def circumstances_for(
         bank_holidays=bank_holidays(interval, zone) if rules.closed_on_bank_holidays else {},
         closures=closures_of(resource, interval),
         certifications=certifications_of(who) if who and rules.required_certification else {},
-        counted=counted_bookings(resource, rules, who, interval, excluding=excluding)
+        counted=counted_bookings(resource, rules, who, interval, now, excluding=excluding)
         if who
         else {},
         exempt=exempt,

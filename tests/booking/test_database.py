@@ -16,7 +16,7 @@ from booking.extensions import db
 from booking.models import Booking
 from booking.services.claims import indexed_overlap, load_claims, overlapping
 from rules import Interval, overlaps
-from tests.conftest import Factory, at
+from tests.conftest import NOW, Factory, at
 from tests.rules.strategies import intervals
 
 
@@ -68,7 +68,7 @@ def test_index_is_exact_to_the_microsecond_and_follows_moves_and_deletes(app, ma
 
     def claimed(window: Interval) -> list[int]:
         with app.app_context():
-            return [c.booking_id for c in load_claims(None, window)]
+            return [c.booking_id for c in load_claims(None, window, NOW)]
 
     last_bit = Interval(end - timedelta(microseconds=50_000), end + timedelta(seconds=10))
     assert claimed(last_bit) == [booking.id]

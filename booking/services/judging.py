@@ -1,0 +1,115 @@
+"""Judging bookings of one resource under its rules, against the time already claimed.
+
+A ``Judge`` is prepared once for a resource, the person booked for and a span of time,
+then asked about one booking or many (a series' occurrences). Each one accepted is
+taken into account for those judged after it: its time is claimed and its hours count
+towards the quotas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from booking.errors import BookingConflictError, RuleViolationError
+from booking.models import Resource, User
+from booking.services.claims import (
+    blocking_path_ids,
+    busy_time,
+    load_claims,
+    related_bookings,
+    target_of,
+)
+from booking.services.holds import expire_lapsed_holds
+from booking.services.rulebook import circumstances_for, rules_of
+from rules import (
+    BookingRequest,
+    Circumstances,
+    Claim,
+    Decision,
+    Interval,
+    ResourceFacts,
+    RuleSet,
+    decide,
+    occupied_time,
+)
+from rules.conflicts import ClaimTimeline
+
+
+def facts_of(resource: Resource) -> ResourceFacts:
+    """The resource as the rules engine sees it."""
+    return ResourceFacts(
+        name=resource.name,
+        bookable=resource.bookable,
+        quantity=resource.quantity,
+        capacity=resource.capacity,
+    )
+
+
+@dataclass
+class Judge:
+    """The rules, circumstances and claims that bookings of ``resource`` are judged by."""
+
+    resource: Resource
+    rules: RuleSet
+    context: Circumstances
+    timeline: ClaimTimeline
+
+    @classmethod
+    def prepare(
+        cls,
+        resource: Resource,
+        beneficiary: User,
+        span: Interval,
+        now: datetime,
+        *,
+        excluding: Collection[int] = (),
+        exempt: frozenset[str] = frozenset(),
+        lock: bool = True,
+    ) -> Judge:
+        """Read what judging bookings within ``span`` needs; bookings in ``excluding``
+        (the ones being moved) are left out.
+
+        With ``lock`` the resource's blocking path stays locked until the transaction
+        ends, so nothing can claim the time between the judgement and the insert, and
+        holds that have lapsed there are marked expired (they no longer hold time).
+        """
+        rules = rules_of(resource)
+        path = blocking_path_ids(resource, lock=lock)
+        occupied = occupied_time(span, rules)
+        related = related_bookings(resource, path)
+        if lock:
+            expire_lapsed_holds(related, occupied, now)
+        context = circumstances_for(
+            resource, rules, span, now, beneficiary, excluding=excluding, exempt=exempt
+        )
+        claims = load_claims(related, occupied, now, excluding=excluding)
+        return cls(resource, rules, context, ClaimTimeline(claims))
+
+    def judge(self, request: BookingRequest, exempt: frozenset[str] | None = None) -> Decision:
+        """Every violation and clash of ``request``; ``exempt`` replaces the exemptions."""
+        context = self.context if exempt is None else replace(self.context, exempt=exempt)
+        occupied = occupied_time(request.interval, self.rules)
+        claims = self.timeline.overlapping(occupied)
+        return decide(
+            request, facts_of(self.resource), self.rules, context, target_of(self.resource), claims
+        )
+
+    def accept(self, request: BookingRequest, decision: Decision) -> None:
+        """Count ``request`` as booked for the requests judged after it."""
+        self.timeline.add(Claim(self.resource.id, decision.occupied, request.units))
+        for counted in self.context.counted.values():
+            # the lists were read for this judge alone (see circumstances_for)
+            counted.append(Claim(self.resource.id, request.interval, request.units))  # type: ignore[attr-defined]
+
+
+def refuse(decision: Decision, *, override: bool) -> None:
+    """Raise the refusal ``decision`` calls for: 422 for rule violations (unless
+    overridden), 409 for clashes (never overridden)."""
+    if decision.violations and not override:
+        raise RuleViolationError(
+            [{"code": v.code, "message": v.message} for v in decision.violations]
+        )
+    if decision.conflicts:
+        raise BookingConflictError(busy_time(decision.conflicts))
