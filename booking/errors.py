@@ -82,6 +82,33 @@ class BookingConflictError(DomainError):
         )
 
 
+class SeriesRefusedError(DomainError):
+    """Occurrences of a series that cannot be booked or moved, each with its reasons.
+
+    A 409 when any of them clashes with time already claimed (``conflicts`` holds that
+    busy time), else a 422 for the rules they break (``violations``).
+    """
+
+    def __init__(self, occurrences: Sequence[Mapping[str, Any]]) -> None:
+        conflicts = [c for o in occurrences for c in o.get("conflicts", ())]
+        violations = list(
+            {v["code"]: v for o in occurrences for v in o.get("violations", ())}.values()
+        )
+        if conflicts:
+            self.status, self.code = 409, "series_conflict"
+            self.title = "Occurrences of the series clash with existing bookings"
+        else:
+            self.status, self.code = 422, "series_rule_violation"
+            self.title = "Booking rules refuse occurrences of the series"
+        super().__init__(
+            f"{len(occurrences)} occurrence(s) cannot be booked as asked; nothing was changed. "
+            "See occurrences for each one's reasons.",
+            occurrences=list(occurrences),
+            conflicts=conflicts,
+            violations=violations,
+        )
+
+
 class StateConflictError(DomainError):
     """The action does not fit the current state of the thing (e.g. already cancelled)."""
 

@@ -3,11 +3,11 @@
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from booking.api import bookings, health, people, policies, resources
+from booking.api import bookings, health, people, policies, resources, series
 from booking.extensions import api
 from booking.schemas.fields import MAX_ID
 
-BLUEPRINTS = (health.blp, people.blp, resources.blp, bookings.blp, policies.blp)
+BLUEPRINTS = (health.blp, people.blp, resources.blp, bookings.blp, series.blp, policies.blp)
 
 
 class IdConverter(IntegerConverter):

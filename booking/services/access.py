@@ -6,6 +6,8 @@ lacks on something they may see is refused (403).
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, false, or_, true
 
 from booking.errors import PermissionDeniedError
@@ -17,14 +19,20 @@ RULE_OVERRIDE_ROLES = CATALOGUE_ROLES
 APPROVER_ROLES = CATALOGUE_ROLES
 
 
-def visible_bookings(user: User) -> ColumnElement[bool]:
-    """SQL condition selecting the bookings ``user`` may see in full."""
+def visible_to(user: User, model: Any) -> ColumnElement[bool]:
+    """SQL condition selecting the rows of ``model`` (bookings, series: anything booked
+    for ``user_id`` by ``booked_by_id`` in ``tenant_id``) that ``user`` may see in full."""
     if user.is_staff:
         return true()
-    own = or_(Booking.user_id == user.id, Booking.booked_by_id == user.id)
+    own = or_(model.user_id == user.id, model.booked_by_id == user.id)
     if user.role == "tenant_admin" and user.tenant_id is not None:
-        return or_(own, Booking.tenant_id == user.tenant_id)
+        return or_(own, model.tenant_id == user.tenant_id)
     return own if user.role == "tenant_member" else false()
+
+
+def visible_bookings(user: User) -> ColumnElement[bool]:
+    """SQL condition selecting the bookings ``user`` may see in full."""
+    return visible_to(user, Booking)
 
 
 def require_role(user: User, roles: frozenset[str], action: str) -> None:

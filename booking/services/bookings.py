@@ -74,14 +74,14 @@ class BookingQuery:
     offset: int = 0
 
 
-def _resource_for(resource_id: int) -> Resource:
+def resource_for(resource_id: int) -> Resource:
     resource = db.session.get(Resource, resource_id)
     if resource is None:
         raise InvalidFieldsError({"resource_id": ["No such resource."]})
     return resource
 
 
-def _beneficiary(actor: User, user_id: int | None) -> User:
+def beneficiary_for(actor: User, user_id: int | None) -> User:
     if user_id is None or user_id == actor.id:
         return actor
     user = db.session.get(User, user_id)
@@ -114,7 +114,7 @@ def hold_expiry(now: datetime) -> datetime:
     return now + parse_duration(current_app.config["BOOKINGS_HOLD_FOR"])
 
 
-def _opening_status(actor: User, decision: Decision, *, hold: bool = False) -> str:
+def opening_status(actor: User, decision: Decision, *, hold: bool = False) -> str:
     """A new booking's status: held if asked, pending if it waits for approval."""
     if hold:
         return "held"
@@ -126,8 +126,8 @@ def _opening_status(actor: User, decision: Decision, *, hold: bool = False) -> s
 @transactional
 def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
     """Book ``draft`` for the caller (or on behalf of someone), or refuse with the reasons."""
-    resource = _resource_for(draft.resource_id)
-    beneficiary = _beneficiary(actor, draft.on_behalf_of)
+    resource = resource_for(draft.resource_id)
+    beneficiary = beneficiary_for(actor, draft.on_behalf_of)
     if draft.override_rules:
         require_role(actor, RULE_OVERRIDE_ROLES, "override booking rules")
     interval = Interval(draft.start, draft.end)
@@ -154,7 +154,7 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
         occupied_start=occupied.start,
         occupied_end=occupied.end,
         exclusive=resource.quantity == 1,
-        status=_opening_status(actor, decision, hold=draft.hold),
+        status=opening_status(actor, decision, hold=draft.hold),
         hold_expires_at=hold_expiry(now) if draft.hold else None,
         created_at=now,
         updated_at=now,
@@ -168,7 +168,7 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
     return booking
 
 
-def _visible(actor: User, booking_id: int, *, for_update: bool = False) -> Booking:
+def visible_booking(actor: User, booking_id: int, *, for_update: bool = False) -> Booking:
     query = select(Booking).where(Booking.id == booking_id, visible_bookings(actor))
     if for_update:
         query = query.with_for_update()
@@ -180,7 +180,7 @@ def _visible(actor: User, booking_id: int, *, for_update: bool = False) -> Booki
 
 def get_booking(actor: User, booking_id: int) -> Booking:
     """A booking the caller may see, or a 404 (whether or not it exists)."""
-    return _visible(actor, booking_id)
+    return visible_booking(actor, booking_id)
 
 
 def list_bookings(actor: User, query: BookingQuery) -> list[Booking]:
@@ -202,13 +202,13 @@ def list_bookings(actor: User, query: BookingQuery) -> list[Booking]:
     return list(db.session.scalars(stmt))
 
 
-def _owner(booking: Booking) -> User:
+def owner_of(booking: Booking) -> User:
     user = db.session.get(User, booking.user_id)
     assert user is not None  # a foreign key
     return user
 
 
-def _require_open(booking: Booking, action: str) -> None:
+def require_open(booking: Booking, action: str) -> None:
     if booking.status not in OCCUPYING:
         raise StateConflictError(
             f"A {booking.status.replace('_', ' ')} booking cannot be {action}.",
@@ -222,21 +222,21 @@ def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: d
     override = bool(changes.pop("override_rules", False))
     if override:
         require_role(actor, RULE_OVERRIDE_ROLES, "override booking rules")
-    booking = _visible(actor, booking_id, for_update=True)
-    _require_open(booking, "changed")
+    booking = visible_booking(actor, booking_id, for_update=True)
+    require_open(booking, "changed")
     before = {name: getattr(booking, name) for name in TRACKED_FIELDS}
     after = {**before, **changes}
     if after["end"] <= after["start"]:
         raise InvalidFieldsError({"end": ["The end must be after the start."]})
     bypassed: list[Violation] = []
     if any(after[name] != before[name] for name in MOVING_FIELDS):
-        resource = _resource_for(after["resource_id"])
+        resource = resource_for(after["resource_id"])
         interval = Interval(after["start"], after["end"])
         request = BookingRequest(interval, units=after["units"], attendees=after["attendees"])
         # Changing a booking already under way, without moving its start, is allowed.
         started = after["start"] == before["start"] and before["start"] <= now
         exempt = frozenset({"in_the_past", "too_soon"}) if started else frozenset()
-        beneficiary = _owner(booking)
+        beneficiary = owner_of(booking)
         decision = _judge_move(
             resource,
             beneficiary,
@@ -266,8 +266,8 @@ def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: d
 @transactional
 def cancel_booking(actor: User, booking_id: int, now: datetime) -> Booking:
     """Cancel an open booking, freeing its time."""
-    booking = _visible(actor, booking_id, for_update=True)
-    _require_open(booking, "cancelled")
+    booking = visible_booking(actor, booking_id, for_update=True)
+    require_open(booking, "cancelled")
     audit.record(booking, actor, "cancelled", now, {"status": [booking.status, "cancelled"]})
     booking.status = "cancelled"
     booking.updated_at = now
@@ -277,7 +277,7 @@ def cancel_booking(actor: User, booking_id: int, now: datetime) -> Booking:
 @transactional
 def confirm_booking(actor: User, booking_id: int, now: datetime) -> Booking:
     """Make a hold a booking: confirmed, or pending where the resource needs approval."""
-    booking = _visible(actor, booking_id, for_update=True)
+    booking = visible_booking(actor, booking_id, for_update=True)
     if booking.status != "held":
         raise StateConflictError(
             f"Only a held booking can be confirmed; this one is "
@@ -290,7 +290,7 @@ def confirm_booking(actor: User, booking_id: int, now: datetime) -> Booking:
             f"The hold lapsed at {local_iso(expires)} and its time is free again; book anew.",
             code="hold_expired",
         )
-    resource = _resource_for(booking.resource_id)
+    resource = resource_for(booking.resource_id)
     needs_approval = rules_of(resource).requires_approval and actor.role not in APPROVER_ROLES
     status = "pending" if needs_approval else "confirmed"
     audit.record(booking, actor, "confirmed", now, {"status": ["held", status]})
@@ -301,7 +301,7 @@ def confirm_booking(actor: User, booking_id: int, now: datetime) -> Booking:
 def _decide_pending(
     actor: User, booking_id: int, status: str, reason: str | None, now: datetime
 ) -> Booking:
-    booking = _visible(actor, booking_id, for_update=True)
+    booking = visible_booking(actor, booking_id, for_update=True)
     verb = "approve" if status == "confirmed" else "reject"
     require_role(actor, APPROVER_ROLES, f"{verb} bookings")
     if booking.status != "pending":

@@ -24,15 +24,16 @@ from tests.conftest import Factory, at, iso
 ROUNDS = 3
 
 
-def race(app: Flask, requests: list[tuple[dict[str, str], dict[str, Any]]]) -> list[int]:
-    """POST every (headers, body) to /api/v1/bookings at once; the status codes, in order."""
+def race(app: Flask, requests: list[tuple[Any, ...]]) -> list[int]:
+    """POST every (headers, body[, path]) at once, to /api/v1/bookings unless a path is
+    given; the status codes, in order."""
     barrier = threading.Barrier(len(requests))
 
-    def attempt(item: tuple[dict[str, str], dict[str, Any]]) -> int:
-        headers, body = item
+    def attempt(item: tuple[Any, ...]) -> int:
+        headers, body, path = (*item, "/api/v1/bookings")[:3]
         client = app.test_client()
         barrier.wait()
-        return client.post("/api/v1/bookings", json=body, headers=headers).status_code
+        return client.post(path, json=body, headers=headers).status_code
 
     with ThreadPoolExecutor(max_workers=len(requests)) as pool:
         return list(pool.map(attempt, requests))
@@ -103,3 +104,29 @@ def test_mixed_unit_requests_never_overfill_a_pool(app, make: Factory):
     )
     assert peak <= 4
     assert peak >= 3  # the pool is filled as far as the requests allow, not left half-empty
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_a_series_racing_single_bookings_never_double_books(app, make: Factory, round_):
+    lab = make.resource(name="Wet lab", kind="lab")
+    bench = make.resource(name="Bench", kind="desk", parent_id=lab.id)
+    series = {
+        **body(lab.id, 1 + round_),
+        "rule": "FREQ=DAILY;COUNT=5",
+        "on_conflict": "fail",
+    }
+    racers: list[tuple[Any, ...]] = [(make.headers(make.user()), series, "/api/v1/series")]
+    racers += [(make.headers(make.user()), body(bench.id, 2 + round_)) for _ in range(5)]
+    racers += [(make.headers(make.user()), body(lab.id, 3 + round_)) for _ in range(5)]
+    statuses = race(app, racers)
+    rows = occupying(app)
+    for a, b in combinations(rows, 2):
+        if {a.resource_id, b.resource_id} <= {lab.id, bench.id}:
+            assert not (a.occupied_start < b.occupied_end and b.occupied_start < a.occupied_end)
+    if statuses[0] == 201:  # the series won all five days: every single booking lost
+        assert Counter(statuses[1:]) == {409: 10}
+        assert len(rows) == 5
+    else:  # a single booking took a day first: the whole series was refused
+        assert statuses[0] == 409
+        assert Counter(statuses[1:]) == {201: 2, 409: 8}
+        assert len(rows) == 2
