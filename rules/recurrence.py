@@ -219,10 +219,11 @@ def expand(
     occurrences: list[Interval] = []
     excluded: list[Interval] = []
     for local in found:
-        slot = Interval(from_wall_clock(local, zone), from_wall_clock(local + length, zone))
-        if slot.end <= slot.start:
-            # The clocks went forward inside an occurrence shorter than the jump.
-            slot = Interval(slot.start, slot.start + length)
+        start, end = from_wall_clock(local, zone), from_wall_clock(local + length, zone)
+        if end <= start:
+            # It starts in the hour the clocks skip and is shorter than the jump.
+            end = start + length
+        slot = Interval(start, end)
         gone = slot.start in skipped_instants or local.date() in exdays
         (excluded if gone else occurrences).append(slot)
     return Expansion(occurrences, excluded)

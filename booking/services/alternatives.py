@@ -70,23 +70,22 @@ def _same_resource(
             by_day[index].append(offer)
     wall = wall_clock(asked.start, zone).time()
 
-    def nearest(offers: list[Interval], limit: int) -> list[Interval]:
+    def nearest(offers: list[Interval], to: datetime, limit: int) -> list[Interval]:
         chosen = []
-        for offer in sorted(offers, key=lambda o: abs(o.start - asked.start)):
+        for offer in sorted(offers, key=lambda o: abs(o.start - to)):
             if _is_clear(judge, BookingRequest(offer, request.units, request.attendees)):
                 chosen.append(offer)
                 if len(chosen) == limit:
                     break
         return chosen
 
-    same_day = nearest(by_day[0], SAME_DAY)
+    same_day = nearest(by_day[0], asked.start, SAME_DAY)
     later = []
     for n, offers in enumerate(by_day[1:], start=1):
         at_same_time = from_wall_clock(
             datetime.combine((day + timedelta(days=n)).date(), wall), zone
         )
-        ranked = sorted(offers, key=lambda o: abs(o.start - at_same_time))
-        later.extend(nearest(ranked, 1) if ranked else [])
+        later.extend(nearest(offers, at_same_time, 1))
     return same_day, later
 
 
