@@ -317,3 +317,28 @@ def test_following_needs_from_and_all_refuses_it(client, make, lab, member):
     wrong = {"scope": "all", "from": body["bookings"][1]["id"], "title": "x"}
     assert client.patch(url, json=wrong, headers=headers).status_code == 422
     assert client.patch(url, json={"scope": "sometimes"}, headers=headers).status_code == 422
+
+
+def test_edit_all_moves_every_occurrence_still_to_come_and_renames_the_series(
+    client, make, lab, member
+):
+    headers = make.headers(member)
+    body = create(client, headers, lab.id).get_json()
+    response = client.patch(
+        f"/api/v1/series/{body['id']}",
+        json={
+            "scope": "all",
+            "start": "2027-03-16T13:00",
+            "end": "2027-03-16T15:00",
+            "title": "PM",
+        },
+        headers=headers,
+    )
+    assert response.status_code == 200, response.get_json()
+    shown = response.get_json()
+    assert shown["title"] == "PM"
+    times = {(local(b["start"]).hour, local(b["end"]).hour) for b in shown["bookings"]}
+    assert times == {(13, 15)}
+    assert [b["recurrence_id"] for b in shown["bookings"]] == [
+        b["recurrence_id"] for b in body["bookings"]
+    ]
