@@ -16,13 +16,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from booking.errors import (
-    BookingConflictError,
     InvalidFieldsError,
     NotFoundError,
     StateConflictError,
 )
 from booking.extensions import db
-from booking.models import OCCUPYING, Booking, Resource, User
+from booking.models import OCCUPYING, Booking, Resource, Series, User
 from booking.schemas.fields import local_iso
 from booking.services import audit
 from booking.services.access import (
@@ -33,7 +32,7 @@ from booking.services.access import (
     visible_bookings,
 )
 from booking.services.alternatives import suggest_alternatives
-from booking.services.claims import busy_time, overlapping
+from booking.services.claims import overlapping
 from booking.services.judging import Judge, refuse
 from booking.services.rulebook import rules_of
 from booking.services.transactions import transactional
@@ -132,12 +131,12 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
         require_role(actor, RULE_OVERRIDE_ROLES, "override booking rules")
     interval = Interval(draft.start, draft.end)
     request = BookingRequest(interval=interval, units=draft.units, attendees=draft.attendees)
-    judge = Judge.prepare(resource, beneficiary, interval, now)
-    decision = judge.judge(request)
-    if decision.conflicts and not (decision.violations and not draft.override_rules):
-        alternatives = suggest_alternatives(resource, beneficiary, request, now)
-        raise BookingConflictError(busy_time(decision.conflicts), alternatives)
-    refuse(decision, override=draft.override_rules)
+    decision = Judge.prepare(resource, beneficiary, interval, now).judge(request)
+    refuse(
+        decision,
+        override=draft.override_rules,
+        offer=lambda: suggest_alternatives(resource, beneficiary, request, now),
+    )
     bypassed = decision.violations
     occupied = decision.occupied
     booking = Booking(
@@ -168,7 +167,7 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
     return booking
 
 
-def visible_booking(actor: User, booking_id: int, *, for_update: bool = False) -> Booking:
+def _visible(actor: User, booking_id: int, *, for_update: bool = False) -> Booking:
     query = select(Booking).where(Booking.id == booking_id, visible_bookings(actor))
     if for_update:
         query = query.with_for_update()
@@ -180,7 +179,7 @@ def visible_booking(actor: User, booking_id: int, *, for_update: bool = False) -
 
 def get_booking(actor: User, booking_id: int) -> Booking:
     """A booking the caller may see, or a 404 (whether or not it exists)."""
-    return visible_booking(actor, booking_id)
+    return _visible(actor, booking_id)
 
 
 def list_bookings(actor: User, query: BookingQuery) -> list[Booking]:
@@ -202,13 +201,14 @@ def list_bookings(actor: User, query: BookingQuery) -> list[Booking]:
     return list(db.session.scalars(stmt))
 
 
-def owner_of(booking: Booking) -> User:
-    user = db.session.get(User, booking.user_id)
+def owner_of(booked: Booking | Series) -> User:
+    """Whom a booking or a series is for."""
+    user = db.session.get(User, booked.user_id)
     assert user is not None  # a foreign key
     return user
 
 
-def require_open(booking: Booking, action: str) -> None:
+def _require_open(booking: Booking, action: str) -> None:
     if booking.status not in OCCUPYING:
         raise StateConflictError(
             f"A {booking.status.replace('_', ' ')} booking cannot be {action}.",
@@ -222,8 +222,8 @@ def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: d
     override = bool(changes.pop("override_rules", False))
     if override:
         require_role(actor, RULE_OVERRIDE_ROLES, "override booking rules")
-    booking = visible_booking(actor, booking_id, for_update=True)
-    require_open(booking, "changed")
+    booking = _visible(actor, booking_id, for_update=True)
+    _require_open(booking, "changed")
     before = {name: getattr(booking, name) for name in TRACKED_FIELDS}
     after = {**before, **changes}
     if after["end"] <= after["start"]:
@@ -266,8 +266,8 @@ def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: d
 @transactional
 def cancel_booking(actor: User, booking_id: int, now: datetime) -> Booking:
     """Cancel an open booking, freeing its time."""
-    booking = visible_booking(actor, booking_id, for_update=True)
-    require_open(booking, "cancelled")
+    booking = _visible(actor, booking_id, for_update=True)
+    _require_open(booking, "cancelled")
     audit.record(booking, actor, "cancelled", now, {"status": [booking.status, "cancelled"]})
     booking.status = "cancelled"
     booking.updated_at = now
@@ -277,7 +277,7 @@ def cancel_booking(actor: User, booking_id: int, now: datetime) -> Booking:
 @transactional
 def confirm_booking(actor: User, booking_id: int, now: datetime) -> Booking:
     """Make a hold a booking: confirmed, or pending where the resource needs approval."""
-    booking = visible_booking(actor, booking_id, for_update=True)
+    booking = _visible(actor, booking_id, for_update=True)
     if booking.status != "held":
         raise StateConflictError(
             f"Only a held booking can be confirmed; this one is "
@@ -301,7 +301,7 @@ def confirm_booking(actor: User, booking_id: int, now: datetime) -> Booking:
 def _decide_pending(
     actor: User, booking_id: int, status: str, reason: str | None, now: datetime
 ) -> Booking:
-    booking = visible_booking(actor, booking_id, for_update=True)
+    booking = _visible(actor, booking_id, for_update=True)
     verb = "approve" if status == "confirmed" else "reject"
     require_role(actor, APPROVER_ROLES, f"{verb} bookings")
     if booking.status != "pending":

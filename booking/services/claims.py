@@ -41,6 +41,13 @@ def occupying(now: datetime) -> ColumnElement[bool]:
     return Booking.status.in_(STEADY) | live_hold  # type: ignore[no-any-return]
 
 
+def is_occupying(booking: Booking, now: datetime) -> bool:
+    """``occupying(now)`` for one booking already read."""
+    if booking.status == "held":
+        return booking.hold_expires_at is not None and booking.hold_expires_at > now
+    return booking.status in STEADY
+
+
 def overlapping(
     start: InstrumentedAttribute[object] | ColumnElement[object],
     end: InstrumentedAttribute[object] | ColumnElement[object],

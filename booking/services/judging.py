@@ -8,9 +8,10 @@ towards the quotas.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from booking.errors import BookingConflictError, RuleViolationError
 from booking.models import Resource, User
@@ -67,15 +68,16 @@ class Judge:
         excluding: Collection[int] = (),
         exempt: frozenset[str] = frozenset(),
         lock: bool = True,
+        rules: RuleSet | None = None,
     ) -> Judge:
         """Read what judging bookings within ``span`` needs; bookings in ``excluding``
-        (the ones being moved) are left out.
+        (the ones being moved) are left out; ``rules`` when the caller has read them.
 
         With ``lock`` the resource's blocking path stays locked until the transaction
         ends, so nothing can claim the time between the judgement and the insert, and
         holds that have lapsed there are marked expired (they no longer hold time).
         """
-        rules = rules_of(resource)
+        rules = rules_of(resource) if rules is None else rules
         path = blocking_path_ids(resource, lock=lock)
         occupied = occupied_time(span, rules)
         related = related_bookings(resource, path)
@@ -104,12 +106,17 @@ class Judge:
             counted.append(Claim(self.resource.id, request.interval, request.units))  # type: ignore[attr-defined]
 
 
-def refuse(decision: Decision, *, override: bool) -> None:
+def refuse(
+    decision: Decision,
+    *,
+    override: bool,
+    offer: Callable[[], Sequence[Mapping[str, Any]]] | None = None,
+) -> None:
     """Raise the refusal ``decision`` calls for: 422 for rule violations (unless
-    overridden), 409 for clashes (never overridden)."""
+    overridden), 409 for clashes (never overridden), with what ``offer`` suggests instead."""
     if decision.violations and not override:
         raise RuleViolationError(
             [{"code": v.code, "message": v.message} for v in decision.violations]
         )
     if decision.conflicts:
-        raise BookingConflictError(busy_time(decision.conflicts))
+        raise BookingConflictError(busy_time(decision.conflicts), offer() if offer else ())

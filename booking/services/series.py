@@ -11,7 +11,7 @@ it).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,14 +30,14 @@ from booking.services.bookings import (
     owner_of,
     resource_for,
 )
-from booking.services.claims import busy_time, occupying
+from booking.services.claims import busy_time, is_occupying, occupying
 from booking.services.judging import Judge, refuse
 from booking.services.rulebook import rules_of, site_zone
 from booking.services.transactions import transactional
 from rules import BookingRequest, Decision, Interval, RuleSet
 from rules.durations import LONGEST
 from rules.localtime import from_wall_clock, shift, wall_clock
-from rules.recurrence import Expansion, RecurrenceError, expand, parse_rule
+from rules.recurrence import Expansion, Recurrence, RecurrenceError, expand, parse_rule
 
 #: How far ahead a series may reach where the rules set no ``max_advance``.
 DEFAULT_HORIZON = timedelta(days=731)
@@ -100,17 +100,23 @@ def _horizon(rules: RuleSet, now: datetime) -> datetime:
     return now + DEFAULT_HORIZON
 
 
+def _parsed(rule: str) -> Recurrence:
+    try:
+        return parse_rule(rule, site_zone())
+    except RecurrenceError as error:
+        raise InvalidFieldsError({"rule": [str(error)]}) from error
+
+
 def _expansion(
-    rule: str,
+    rule: Recurrence,
     first: Interval,
     horizon: datetime,
     exdates: Sequence[datetime | date] = (),
 ) -> Expansion:
-    zone = site_zone()
     instants = {d for d in exdates if isinstance(d, datetime)}
     days = {d for d in exdates if not isinstance(d, datetime)}
     try:
-        return expand(parse_rule(rule, zone), first, zone, horizon, exdates=instants, exdays=days)
+        return expand(rule, first, site_zone(), horizon, exdates=instants, exdays=days)
     except RecurrenceError as error:
         raise InvalidFieldsError({"rule": [str(error)]}) from error
 
@@ -119,7 +125,7 @@ def _stored_expansion(series: Series) -> Expansion:
     """Every date of a stored series' rule (none were refused when it was made)."""
     first = Interval(series.start, series.end)
     excluded = [datetime.fromisoformat(text) for text in series.exdates]
-    return _expansion(series.rule, first, series.start + LONGEST, excluded)
+    return _expansion(_parsed(series.rule), first, series.start + LONGEST, excluded)
 
 
 def _new_booking(
@@ -164,11 +170,12 @@ def create_series(actor: User, draft: SeriesDraft, now: datetime) -> SeriesView:
     if draft.override_rules:
         require_role(actor, RULE_OVERRIDE_ROLES, "override booking rules")
     first = Interval(draft.start, draft.end)
-    expansion = _expansion(draft.rule, first, _horizon(rules_of(resource), now), draft.exdates)
+    rule, rules = _parsed(draft.rule), rules_of(resource)
+    expansion = _expansion(rule, first, _horizon(rules, now), draft.exdates)
     if not expansion.occurrences:
         raise InvalidFieldsError({"exdates": ["Every occurrence of the rule is left out."]})
     span = Interval(expansion.occurrences[0].start, expansion.occurrences[-1].end)
-    judge = Judge.prepare(resource, beneficiary, span, now)
+    judge = Judge.prepare(resource, beneficiary, span, now, rules=rules)
     accepted: list[tuple[Interval, Decision]] = []
     skipped: list[Skipped] = []
     for interval in expansion.occurrences:
@@ -187,7 +194,7 @@ def create_series(actor: User, draft: SeriesDraft, now: datetime) -> SeriesView:
         user_id=beneficiary.id,
         booked_by_id=actor.id,
         tenant_id=beneficiary.tenant_id,
-        rule=parse_rule(draft.rule, site_zone()).text,
+        rule=rule.text,
         start=first.start,
         end=first.end,
         exdates=[slot.start.isoformat() for slot in expansion.excluded],
@@ -206,10 +213,7 @@ def create_series(actor: User, draft: SeriesDraft, now: datetime) -> SeriesView:
     db.session.flush()
     for booking, (_, decision) in zip(made, accepted, strict=True):
         _record_created(booking, actor, now, decision)
-    missing = [{"start": s.start, "end": s.end, "reason": "skipped"} for s in skipped]
-    missing += [{"start": x.start, "end": x.end, "reason": "excluded"} for x in expansion.excluded]
-    missing.sort(key=lambda m: m["start"])
-    return SeriesView(series, made, missing, skipped)
+    return replace(_view(series, now), skipped=skipped)
 
 
 def _visible_series(actor: User, series_id: int) -> Series:
@@ -228,8 +232,8 @@ def _bookings_of(series: Series) -> list[Booking]:
 
 def _view(series: Series, now: datetime) -> SeriesView:
     bookings = _bookings_of(series)
-    booked = {b.recurrence_id for b in bookings if _is_open(b, now)}
-    cancelled = {b.recurrence_id for b in bookings if not _is_open(b, now)}
+    booked = {b.recurrence_id for b in bookings if is_occupying(b, now)}
+    cancelled = {b.recurrence_id for b in bookings if not is_occupying(b, now)}
     excluded = set(series.exdates)
     expansion = _stored_expansion(series)
     missing = []
@@ -244,12 +248,6 @@ def _view(series: Series, now: datetime) -> SeriesView:
             reason = "skipped"
         missing.append({"start": slot.start, "end": slot.end, "reason": reason})
     return SeriesView(series, bookings, missing)
-
-
-def _is_open(booking: Booking, now: datetime) -> bool:
-    if booking.status == "held":
-        return booking.hold_expires_at is not None and booking.hold_expires_at > now
-    return booking.status in ("pending", "confirmed", "checked_in")
 
 
 def get_series(actor: User, series_id: int, now: datetime) -> SeriesView:
@@ -370,13 +368,11 @@ def add_occurrence(actor: User, series_id: int, start: datetime, now: datetime) 
     )
     if slot is None:
         raise InvalidFieldsError({"start": ["Not a date of this series' rule."]})
-    if any(b.recurrence_id == start and _is_open(b, now) for b in _bookings_of(series)):
+    if any(b.recurrence_id == start and is_occupying(b, now) for b in _bookings_of(series)):
         raise InvalidFieldsError({"start": ["That date of the series is booked already."]})
     resource = resource_for(series.resource_id)
-    owner = db.session.get(User, series.user_id)
-    assert owner is not None  # a foreign key
     request = BookingRequest(slot, series.units, series.attendees)
-    decision = Judge.prepare(resource, owner, slot, now).judge(request)
+    decision = Judge.prepare(resource, owner_of(series), slot, now).judge(request)
     refuse(decision, override=False)
     series.exdates = [text for text in series.exdates if text != start.isoformat()]
     series.updated_at = now
