@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import logging
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from booking import jobs as background
+from booking.clock import now
 from booking.errors import DomainError
 from booking.models import ROLES
 from booking.services import auth, people, seeding
 
 users = AppGroup("users", help="Manage users.")
 tokens = AppGroup("tokens", help="Manage API tokens.")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+jobs = AppGroup("jobs", help="Run the background jobs by hand.")
 
 
 def _fail(error: DomainError) -> click.ClickException:
@@ -29,7 +28,7 @@ def _fail(error: DomainError) -> click.ClickException:
 @with_appcontext
 def seed_command() -> None:
     """Create the demo catalogue and demo users (safe to run again)."""
-    demo = seeding.seed_demo(current_app.config["SECRET_KEY"], _now())
+    demo = seeding.seed_demo(current_app.config["SECRET_KEY"], now())
     click.echo(f"Seeded the demo catalogue and {len(demo)} demo users. API tokens:")
     for user in demo:
         click.echo(f"  {user.role:<17} {user.email:<34} {user.token}")
@@ -43,7 +42,7 @@ def seed_command() -> None:
 def create_user(email: str, name: str, role: str, tenant: str | None) -> None:
     """Create a user."""
     try:
-        user = people.create_user_from_cli(email, name, role, tenant, _now())
+        user = people.create_user_from_cli(email, name, role, tenant, now())
     except DomainError as error:
         raise _fail(error) from error
     click.echo(f"Created user {user.id} <{user.email}> as {user.role}.")
@@ -54,9 +53,25 @@ def create_user(email: str, name: str, role: str, tenant: str | None) -> None:
 def create_token(email: str) -> None:
     """Print a new API token for EMAIL, alone, as the last line."""
     try:
-        click.echo(auth.issue_token_for_email(email, _now()))
+        click.echo(auth.issue_token_for_email(email, now()))
     except DomainError as error:
         raise _fail(error) from error
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the background jobs in the foreground (one process per deployment)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    background.run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+@jobs.command("run")
+@click.argument("name", type=click.Choice(list(background.JOBS)))
+def run_job(name: str) -> None:
+    """Run the job NAME once, now."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(background.describe(name, background.run_job(app, name)))
 
 
 def init_app(app: Flask) -> None:
@@ -64,3 +79,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users)
     app.cli.add_command(tokens)
+    app.cli.add_command(jobs)
+    app.cli.add_command(scheduler_command)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,8 +35,20 @@ DEFAULTS: dict[str, Any] = {
     "API_MAX_WINDOW_DAYS": 366,
     "API_PAGE_SIZE": 500,
     "BOOKINGS_HOLD_FOR": "PT15M",
+    "BOOKINGS_APPROVE_WITHIN": "P3D",
+    "RECEPTION_CHECK_IN_FROM": "PT15M",
+    "SCHEDULER_EVERY": "PT1M",
     "SITE_RULES": {},
 }
+
+
+#: Settings that are ISO 8601 durations.
+DURATIONS = (
+    "BOOKINGS_HOLD_FOR",
+    "BOOKINGS_APPROVE_WITHIN",
+    "RECEPTION_CHECK_IN_FROM",
+    "SCHEDULER_EVERY",
+)
 
 
 class ConfigError(SystemExit):
@@ -118,10 +131,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ConfigError(f"unknown time zone {settings['SITE_TIMEZONE']!r}") from error
     check_site_rules(settings["SITE_RULES"])
-    try:
-        parse_duration(settings["BOOKINGS_HOLD_FOR"])
-    except DurationError as error:
-        raise ConfigError(f"[bookings] hold_for: {error}") from error
+    for key in DURATIONS:
+        section, _, name = key.lower().partition("_")
+        try:
+            length = parse_duration(settings[key])
+        except DurationError as error:
+            raise ConfigError(f"[{section}] {name}: {error}") from error
+        if key == "SCHEDULER_EVERY" and length < timedelta(seconds=1):
+            raise ConfigError(f"[{section}] {name}: must be at least a second")
     return settings
 
 

@@ -91,3 +91,13 @@ def align_up(moment: datetime, slot: timedelta, zone: ZoneInfo) -> datetime:
         return moment
     edge = from_wall_clock(local - rest + slot, zone)
     return edge if edge > moment else edge + slot
+
+
+def align_down(moment: datetime, slot: timedelta, zone: ZoneInfo) -> datetime:
+    """The last slot edge at or before ``moment`` (wall-clock time in ``zone``)."""
+    local = wall_clock(moment, zone)
+    rest = (local - SLOT_ORIGIN) % slot
+    if not rest:
+        return moment
+    edge = from_wall_clock(local - rest, zone)
+    return edge if edge <= moment else edge - slot

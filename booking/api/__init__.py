@@ -7,7 +7,14 @@ from booking.api import bookings, health, people, policies, resources, series
 from booking.extensions import api
 from booking.schemas.fields import MAX_ID
 
-BLUEPRINTS = (health.blp, people.blp, resources.blp, bookings.blp, series.blp, policies.blp)
+BLUEPRINTS = (
+    health.blp,
+    people.blp,
+    resources.blp,
+    bookings.blp,
+    series.blp,
+    policies.blp,
+)
 
 
 class IdConverter(IntegerConverter):

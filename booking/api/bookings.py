@@ -9,7 +9,7 @@ from booking.api.context import actor, now
 from booking.models import Booking
 from booking.schemas.bookings import BookingPatchSchema, BookingQuerySchema, BookingSchema
 from booking.schemas.policies import ApprovalSchema, RejectionSchema
-from booking.services import bookings
+from booking.services import approvals, attendance, bookings
 from booking.services.bookings import BookingDraft, BookingQuery
 
 blp = Blueprint("bookings", __name__, url_prefix="/api/v1", description="Bookings")
@@ -67,7 +67,7 @@ def confirm_booking(booking_id: int) -> Booking:
 @blp.response(200, BookingSchema())
 def approve_booking(data: dict[str, Any], booking_id: int) -> Booking:
     """Confirm a pending booking (facility manager, admin), optionally saying why."""
-    return bookings.approve_booking(actor(), booking_id, data["reason"], now())
+    return approvals.approve_booking(actor(), booking_id, data["reason"], now())
 
 
 @blp.post("/bookings/<id:booking_id>/reject")
@@ -75,4 +75,19 @@ def approve_booking(data: dict[str, Any], booking_id: int) -> Booking:
 @blp.response(200, BookingSchema())
 def reject_booking(data: dict[str, Any], booking_id: int) -> Booking:
     """Refuse a pending booking with a reason (facility manager, admin); frees its time."""
-    return bookings.reject_booking(actor(), booking_id, data["reason"], now())
+    return approvals.reject_booking(actor(), booking_id, data["reason"], now())
+
+
+@blp.post("/bookings/<id:booking_id>/check-in")
+@blp.response(200, BookingSchema())
+def check_in(booking_id: int) -> Booking:
+    """Check a confirmed booking in: from `reception.check_in_from` before its start
+    until its end (until the grace, where the resource requires check-in)."""
+    return attendance.check_in(actor(), booking_id, now())
+
+
+@blp.post("/bookings/<id:booking_id>/check-out")
+@blp.response(200, BookingSchema())
+def check_out(booking_id: int) -> Booking:
+    """Check a booking out (completed); leaving early cuts its end back and frees the rest."""
+    return attendance.check_out(actor(), booking_id, now())

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from flask import g, request
 
-from flask import current_app, g, request
-
+from booking.clock import now
 from booking.errors import AuthenticationRequiredError
 from booking.models import User
 from booking.services.auth import authenticate
+
+__all__ = ["actor", "now"]
 
 
 def actor() -> User:
@@ -24,9 +25,3 @@ def actor() -> User:
         raise AuthenticationRequiredError("The API token is not valid or has been revoked.")
     g.actor = user
     return user
-
-
-def now() -> datetime:
-    """The current instant; tests pin it with the ``FIXED_NOW`` setting."""
-    fixed: datetime | None = current_app.config.get("FIXED_NOW")
-    return fixed if fixed is not None else datetime.now(UTC)

@@ -60,6 +60,8 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_bookings_resource_time", "resource_id", "occupied_start", "occupied_end"),
         Index("ix_bookings_time", "occupied_start", "occupied_end"),
         Index("ix_bookings_series", "series_id", "recurrence_id"),
+        # The jobs and the reception views look bookings up by status and start.
+        Index("ix_bookings_status_start", "status", "start_at"),
         # Answers "which bookings are near this window" (see claims.indexed_overlap);
         # SQLite's counterpart is an R*Tree, made by migration 0002.
         Index(
@@ -101,6 +103,12 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
     status_reason: Mapped[str | None] = mapped_column(String(500))
     #: A held booking stops occupying its time at this instant unless confirmed.
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: A pending booking not approved by this instant expires (the ``expire-pending`` job).
+    approval_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The end as booked, kept when an early check-out cut ``end`` back.
+    booked_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -18,7 +18,10 @@ def _end_after_start(data: dict[str, Any]) -> None:
 class BookingSchema(Schema):
     id = fields.Integer(dump_only=True)
     resource_id = Id(required=True)
-    start = Instant(required=True)
+    start = Instant(
+        load_default=None,
+        metadata={"description": "Required, except for a walk-in (`check_in`): it starts now."},
+    )
     end = Instant(required=True)
     title = fields.String(required=True, validate=validate.Length(1, 200))
     status = fields.String(dump_only=True)
@@ -44,6 +47,18 @@ class BookingSchema(Schema):
         allow_none=True,
         metadata={"description": "Why it was approved or rejected, when a reason was given."},
     )
+    approval_due_at = Instant(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "For a pending booking: it expires unless approved by then."},
+    )
+    checked_in_at = Instant(dump_only=True, allow_none=True)
+    checked_out_at = Instant(dump_only=True, allow_none=True)
+    booked_end = Instant(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The end as booked, when an early check-out cut it back."},
+    )
     created_at = Instant(dump_only=True)
     updated_at = Instant(dump_only=True)
     on_behalf_of = Id(load_only=True, load_default=None, allow_none=True)
@@ -53,9 +68,19 @@ class BookingSchema(Schema):
         load_default=False,
         metadata={"description": "Hold the slot (status held) until confirmed or it lapses."},
     )
+    check_in = fields.Boolean(
+        load_only=True,
+        load_default=False,
+        metadata={
+            "description": "Reception: a walk-in, checked in at once. Without a start it "
+            "starts now, rounded down to the resource's slot."
+        },
+    )
 
     @validates_schema
     def check_interval(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("start") is None and not data.get("check_in"):
+            raise ValidationError("Missing data for required field.", "start")
         _end_after_start(data)
 
 

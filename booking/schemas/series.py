@@ -26,6 +26,7 @@ class Exdate(fields.Field):  # type: ignore[type-arg]
 
 
 class SeriesCreateSchema(BookingSchema):
+    start = Instant(required=True)
     rule = fields.String(
         required=True,
         validate=validate.Length(1, 500),
@@ -40,7 +41,7 @@ class SeriesCreateSchema(BookingSchema):
     on_conflict = fields.String(load_default="fail", validate=validate.OneOf(["fail", "skip"]))
 
     class Meta:
-        exclude = ("hold",)
+        exclude = ("hold", "check_in")
 
 
 class SkippedSchema(Schema):

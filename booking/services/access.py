@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 
-from booking.errors import PermissionDeniedError
-from booking.models import Booking, User
+from booking.errors import NotFoundError, PermissionDeniedError
+from booking.extensions import db
+from booking.models import STAFF_ROLES, Booking, User
 
 CATALOGUE_ROLES = frozenset({"admin", "facility_manager"})
 RULE_OVERRIDE_ROLES = CATALOGUE_ROLES
+#: Who runs the front desk: occupancy, walk-ins, checking anyone in or out.
+RECEPTION_ROLES = STAFF_ROLES
 #: Who approves bookings of resources that require approval; their own are confirmed at once.
 APPROVER_ROLES = CATALOGUE_ROLES
 
@@ -33,6 +36,18 @@ def visible_to(user: User, model: Any) -> ColumnElement[bool]:
 def visible_bookings(user: User) -> ColumnElement[bool]:
     """SQL condition selecting the bookings ``user`` may see in full."""
     return visible_to(user, Booking)
+
+
+def visible_booking(user: User, booking_id: int, *, for_update: bool = False) -> Booking:
+    """A booking ``user`` may see (locked for update if asked), or a 404 whether or not
+    it exists."""
+    query = select(Booking).where(Booking.id == booking_id, visible_bookings(user))
+    if for_update:
+        query = query.with_for_update()
+    booking = db.session.scalar(query)
+    if booking is None:
+        raise NotFoundError("No such booking.")
+    return booking
 
 
 def require_role(user: User, roles: frozenset[str], action: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,8 @@ from booking.models import Booking, BookingEvent, User
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
     return value.isoformat() if isinstance(value, datetime) else value
 
 
@@ -28,6 +30,17 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def record_service_changes(
+    booking_ids: Iterable[int], action: str, now: datetime, changes: Mapping[str, Any]
+) -> None:
+    """Add the same event, made by the service's own jobs (no actor), to each booking."""
+    plain = {key: _plain(value) for key, value in changes.items()}
+    db.session.add_all(
+        BookingEvent(booking_id=booking_id, actor_id=None, at=now, action=action, changes=plain)
+        for booking_id in booking_ids
+    )
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:

@@ -17,23 +17,27 @@ from sqlalchemy import select
 
 from booking.errors import (
     InvalidFieldsError,
-    NotFoundError,
     StateConflictError,
 )
 from booking.extensions import db
-from booking.models import OCCUPYING, Booking, Resource, Series, User
+from booking.models import Booking, Resource, Series, User
 from booking.schemas.fields import local_iso
 from booking.services import audit
 from booking.services.access import (
     APPROVER_ROLES,
+    RECEPTION_ROLES,
     RULE_OVERRIDE_ROLES,
     require_booking_for,
     require_role,
+    visible_booking,
     visible_bookings,
 )
 from booking.services.alternatives import suggest_alternatives
+from booking.services.approvals import approval_deadline, await_approval
+from booking.services.attendance import mark_checked_in, require_check_in_window, walk_in_start
 from booking.services.claims import overlapping
 from booking.services.judging import Judge, refuse
+from booking.services.lifecycle import require_open, require_status
 from booking.services.rulebook import rules_of
 from booking.services.transactions import transactional
 from rules import BookingRequest, Decision, Interval, Violation
@@ -49,7 +53,7 @@ class BookingDraft:
     """What a caller asks to book."""
 
     resource_id: int
-    start: datetime
+    start: datetime | None  # None: a walk-in, from now
     end: datetime
     title: str
     attendees: int | None = None
@@ -58,6 +62,7 @@ class BookingDraft:
     on_behalf_of: int | None = None
     override_rules: bool = False
     hold: bool = False
+    check_in: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,16 +127,45 @@ def opening_status(actor: User, decision: Decision, *, hold: bool = False) -> st
     return "confirmed"
 
 
+def _exemptions(actor: User, draft: BookingDraft) -> frozenset[str]:
+    """Rules that do not apply to this booking: reception books at any notice, and a
+    walk-in may start in the slot already under way."""
+    if actor.role not in RECEPTION_ROLES:
+        return frozenset()
+    return frozenset({"too_soon", "in_the_past"} if draft.check_in else {"too_soon"})
+
+
+def _walk_in(actor: User, draft: BookingDraft) -> None:
+    require_role(actor, RECEPTION_ROLES, "check people in as they book (walk-ins)")
+    if draft.hold:
+        raise InvalidFieldsError({"hold": ["A walk-in is checked in at once; it cannot be held."]})
+
+
 @transactional
 def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
-    """Book ``draft`` for the caller (or on behalf of someone), or refuse with the reasons."""
+    """Book ``draft`` for the caller (or on behalf of someone), or refuse with the reasons.
+
+    With ``check_in`` (reception) it is a walk-in, checked in at once; without a start it
+    starts now, rounded down to the resource's slot.
+    """
     resource = resource_for(draft.resource_id)
     beneficiary = beneficiary_for(actor, draft.on_behalf_of)
     if draft.override_rules:
         require_role(actor, RULE_OVERRIDE_ROLES, "override booking rules")
-    interval = Interval(draft.start, draft.end)
+    if draft.check_in:
+        _walk_in(actor, draft)
+    rules = rules_of(resource)
+    start = walk_in_start(now, rules) if draft.start is None else draft.start
+    if draft.end <= start:
+        raise InvalidFieldsError(
+            {"end": [f"The end must be after the start ({local_iso(start)})."]}
+        )
+    interval = Interval(start, draft.end)
     request = BookingRequest(interval=interval, units=draft.units, attendees=draft.attendees)
-    decision = Judge.prepare(resource, beneficiary, interval, now).judge(request)
+    judge = Judge.prepare(
+        resource, beneficiary, interval, now, exempt=_exemptions(actor, draft), rules=rules
+    )
+    decision = judge.judge(request)
     refuse(
         decision,
         override=draft.override_rules,
@@ -139,6 +173,14 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
     )
     bypassed = decision.violations
     occupied = decision.occupied
+    status = opening_status(actor, decision, hold=draft.hold)
+    if draft.check_in:
+        if status != "confirmed":
+            raise StateConflictError(
+                "This resource needs approval before it is used, so it cannot be a walk-in.",
+                code="not_confirmed",
+            )
+        require_check_in_window(interval.start, interval.end, rules, now)
     booking = Booking(
         resource_id=resource.id,
         user_id=beneficiary.id,
@@ -153,11 +195,14 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
         occupied_start=occupied.start,
         occupied_end=occupied.end,
         exclusive=resource.quantity == 1,
-        status=opening_status(actor, decision, hold=draft.hold),
+        status=status,
         hold_expires_at=hold_expiry(now) if draft.hold else None,
+        approval_due_at=approval_deadline(interval.start, now) if status == "pending" else None,
         created_at=now,
         updated_at=now,
     )
+    if draft.check_in:
+        mark_checked_in(booking, now)
     db.session.add(booking)
     db.session.flush()
     details: dict[str, Any] = {name: getattr(booking, name) for name in TRACKED_FIELDS}
@@ -167,19 +212,9 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
     return booking
 
 
-def _visible(actor: User, booking_id: int, *, for_update: bool = False) -> Booking:
-    query = select(Booking).where(Booking.id == booking_id, visible_bookings(actor))
-    if for_update:
-        query = query.with_for_update()
-    booking = db.session.scalar(query)
-    if booking is None:
-        raise NotFoundError("No such booking.")
-    return booking
-
-
 def get_booking(actor: User, booking_id: int) -> Booking:
     """A booking the caller may see, or a 404 (whether or not it exists)."""
-    return _visible(actor, booking_id)
+    return visible_booking(actor, booking_id)
 
 
 def list_bookings(actor: User, query: BookingQuery) -> list[Booking]:
@@ -208,22 +243,14 @@ def owner_of(booked: Booking | Series) -> User:
     return user
 
 
-def _require_open(booking: Booking, action: str) -> None:
-    if booking.status not in OCCUPYING:
-        raise StateConflictError(
-            f"A {booking.status.replace('_', ' ')} booking cannot be {action}.",
-            code="booking_closed",
-        )
-
-
 @transactional
 def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: datetime) -> Booking:
     """Change a booking; a change of time, place, units or people is checked like a new one."""
     override = bool(changes.pop("override_rules", False))
     if override:
         require_role(actor, RULE_OVERRIDE_ROLES, "override booking rules")
-    booking = _visible(actor, booking_id, for_update=True)
-    _require_open(booking, "changed")
+    booking = visible_booking(actor, booking_id, for_update=True)
+    require_open(booking, "changed")
     before = {name: getattr(booking, name) for name in TRACKED_FIELDS}
     after = {**before, **changes}
     if after["end"] <= after["start"]:
@@ -236,6 +263,8 @@ def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: d
         # Changing a booking already under way, without moving its start, is allowed.
         started = after["start"] == before["start"] and before["start"] <= now
         exempt = frozenset({"in_the_past", "too_soon"}) if started else frozenset()
+        if actor.role in RECEPTION_ROLES:
+            exempt |= {"too_soon"}  # reception books at any notice
         beneficiary = owner_of(booking)
         decision = _judge_move(
             resource,
@@ -252,6 +281,7 @@ def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: d
         if decision.needs_approval and actor.role not in APPROVER_ROLES:
             # what was approved was another time or place: it waits for approval again
             changes["status"] = after["status"] = "pending"
+            changes["approval_due_at"] = approval_deadline(after["start"], now)
         booking.exclusive = resource.quantity == 1
     for name, value in changes.items():
         setattr(booking, name, value)
@@ -266,8 +296,8 @@ def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: d
 @transactional
 def cancel_booking(actor: User, booking_id: int, now: datetime) -> Booking:
     """Cancel an open booking, freeing its time."""
-    booking = _visible(actor, booking_id, for_update=True)
-    _require_open(booking, "cancelled")
+    booking = visible_booking(actor, booking_id, for_update=True)
+    require_open(booking, "cancelled")
     audit.record(booking, actor, "cancelled", now, {"status": [booking.status, "cancelled"]})
     booking.status = "cancelled"
     booking.updated_at = now
@@ -277,13 +307,8 @@ def cancel_booking(actor: User, booking_id: int, now: datetime) -> Booking:
 @transactional
 def confirm_booking(actor: User, booking_id: int, now: datetime) -> Booking:
     """Make a hold a booking: confirmed, or pending where the resource needs approval."""
-    booking = _visible(actor, booking_id, for_update=True)
-    if booking.status != "held":
-        raise StateConflictError(
-            f"Only a held booking can be confirmed; this one is "
-            f"{booking.status.replace('_', ' ')}.",
-            code="not_held",
-        )
+    booking = visible_booking(actor, booking_id, for_update=True)
+    require_status(booking, "held", "confirmed", "not_held")
     expires = booking.hold_expires_at
     if expires is not None and expires <= now:
         raise StateConflictError(
@@ -294,37 +319,7 @@ def confirm_booking(actor: User, booking_id: int, now: datetime) -> Booking:
     needs_approval = rules_of(resource).requires_approval and actor.role not in APPROVER_ROLES
     status = "pending" if needs_approval else "confirmed"
     audit.record(booking, actor, "confirmed", now, {"status": ["held", status]})
-    booking.status, booking.hold_expires_at, booking.updated_at = status, None, now
+    booking.status, booking.hold_expires_at, booking.updated_at = "confirmed", None, now
+    if needs_approval:
+        await_approval(booking, now)
     return booking
-
-
-def _decide_pending(
-    actor: User, booking_id: int, status: str, reason: str | None, now: datetime
-) -> Booking:
-    booking = _visible(actor, booking_id, for_update=True)
-    verb = "approve" if status == "confirmed" else "reject"
-    require_role(actor, APPROVER_ROLES, f"{verb} bookings")
-    if booking.status != "pending":
-        raise StateConflictError(
-            f"Only a pending booking can be {verb}d; this one is "
-            f"{booking.status.replace('_', ' ')}.",
-            code="not_pending",
-        )
-    details: dict[str, Any] = {"status": ["pending", status]}
-    if reason:
-        details["reason"] = reason
-    audit.record(booking, actor, "approved" if status == "confirmed" else "rejected", now, details)
-    booking.status, booking.status_reason, booking.updated_at = status, reason, now
-    return booking
-
-
-@transactional
-def approve_booking(actor: User, booking_id: int, reason: str | None, now: datetime) -> Booking:
-    """Confirm a booking that waits for approval (facility managers, admins)."""
-    return _decide_pending(actor, booking_id, "confirmed", reason, now)
-
-
-@transactional
-def reject_booking(actor: User, booking_id: int, reason: str, now: datetime) -> Booking:
-    """Refuse a booking that waits for approval, saying why; its time is freed."""
-    return _decide_pending(actor, booking_id, "rejected", reason, now)

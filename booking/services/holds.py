@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, update
 
 from booking.extensions import db
-from booking.models import Booking, BookingEvent
+from booking.models import Booking
+from booking.services import audit
 from booking.services.claims import overlapping
 from booking.services.transactions import transactional
 from rules import Interval
@@ -32,16 +33,7 @@ def expire_lapsed_holds(
         query = query.where(overlapping(Booking.occupied_start, Booking.occupied_end, window))
     query = query.values(status="expired", updated_at=now).returning(Booking.id)
     expired = list(db.session.scalars(query.execution_options(synchronize_session=False)))
-    db.session.add_all(
-        BookingEvent(
-            booking_id=booking_id,
-            actor_id=None,
-            at=now,
-            action="expired",
-            changes={"status": ["held", "expired"]},
-        )
-        for booking_id in expired
-    )
+    audit.record_service_changes(expired, "expired", now, {"status": ["held", "expired"]})
     return expired
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 
 from booking.extensions import db
 from booking.models import Booking, Certification, Closure, Resource, User
+from booking.models.resources import ancestors_on_path
 from booking.services.claims import occupying, overlapping
 from rules import (
     Circumstances,
@@ -60,6 +61,18 @@ def layers_of(resource: Resource, ancestors: Sequence[Resource] | None = None) -
 def rules_of(resource: Resource) -> RuleSet:
     """The typed rules in force on ``resource``."""
     return effective_rules(layers_of(resource))
+
+
+def rules_of_every_resource() -> dict[int, RuleSet]:
+    """The typed rules in force on every resource, read in one query."""
+    rows = db.session.execute(select(Resource.id, Resource.path, Resource.rules)).all()
+    set_at = {rid: rules for rid, _, rules in rows if rules}
+    site = Layer(None, current_app.config["SITE_RULES"])
+    found: dict[int, RuleSet] = {}
+    for rid, path, _ in rows:
+        levels = [*ancestors_on_path(path), rid]
+        found[rid] = effective_rules([site, *(Layer(i, set_at[i]) for i in levels if i in set_at)])
+    return found
 
 
 def describe_rules(resource: Resource) -> dict[str, dict[str, Any]]:

@@ -21,7 +21,13 @@ from booking.errors import InvalidFieldsError, NotFoundError, SeriesRefusedError
 from booking.extensions import db
 from booking.models import Booking, Series, User
 from booking.services import audit
-from booking.services.access import RULE_OVERRIDE_ROLES, require_role, visible_to
+from booking.services.access import (
+    APPROVER_ROLES,
+    RULE_OVERRIDE_ROLES,
+    require_role,
+    visible_to,
+)
+from booking.services.approvals import approval_deadline, await_approval
 from booking.services.bookings import (
     TRACKED_FIELDS,
     BookingDraft,
@@ -131,6 +137,8 @@ def _stored_expansion(series: Series) -> Expansion:
 def _new_booking(
     series: Series, interval: Interval, decision: Decision, actor: User, *, exclusive: bool
 ) -> Booking:
+    now = series.updated_at
+    status = opening_status(actor, decision)
     return Booking(
         resource_id=series.resource_id,
         user_id=series.user_id,
@@ -147,9 +155,10 @@ def _new_booking(
         occupied_start=decision.occupied.start,
         occupied_end=decision.occupied.end,
         exclusive=exclusive,
-        status=opening_status(actor, decision),
-        created_at=series.updated_at,
-        updated_at=series.updated_at,
+        status=status,
+        approval_due_at=approval_deadline(interval.start, now) if status == "pending" else None,
+        created_at=now,
+        updated_at=now,
     )
 
 
@@ -335,6 +344,8 @@ def update_series(
         for name in ("title", "notes", "attendees", "units"):
             if name in changes:
                 setattr(booking, name, changes[name])
+        if decision.needs_approval and actor.role not in APPROVER_ROLES:
+            await_approval(booking, now)  # what was approved was another time or place
         booking.updated_at = now
         after = {name: getattr(booking, name) for name in TRACKED_FIELDS}
         audit.record(booking, actor, "updated", now, {**audit.diff(before, after), "scope": scope})

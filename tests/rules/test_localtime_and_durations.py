@@ -7,6 +7,7 @@ import pytest
 
 from rules import LocalTimeError, to_utc
 from rules.durations import DurationError, format_duration, parse_duration
+from rules.localtime import align_down
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -76,3 +77,48 @@ def test_bad_durations_are_refused(text: str) -> None:
 
 def test_zero_duration_formats() -> None:
     assert format_duration(timedelta(0)) == "PT0S"
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.mark.parametrize(
+    ("moment", "slot", "edge"),
+    [
+        # summer time: slots are edges of local wall-clock time, not of UTC
+        (
+            datetime(2026, 7, 1, 9, 7, tzinfo=UTC),
+            timedelta(minutes=30),
+            datetime(2026, 7, 1, 9, 0, tzinfo=UTC),
+        ),
+        (
+            datetime(2026, 7, 1, 9, 30, tzinfo=UTC),
+            timedelta(minutes=30),
+            datetime(2026, 7, 1, 9, 30, tzinfo=UTC),
+        ),
+        (
+            datetime(2026, 7, 1, 9, 7, 42, tzinfo=UTC),
+            timedelta(minutes=1),
+            datetime(2026, 7, 1, 9, 7, tzinfo=UTC),
+        ),
+        # a day slot rounds down to local midnight: 23:00 UTC the day before in summer
+        (
+            datetime(2026, 7, 1, 9, 0, tzinfo=UTC),
+            timedelta(days=1),
+            datetime(2026, 6, 30, 23, 0, tzinfo=UTC),
+        ),
+        # after the clocks go forward (01:00 GMT is 02:00 BST), the hour edge is local
+        (
+            datetime(2026, 3, 29, 1, 20, tzinfo=UTC),
+            timedelta(hours=1),
+            datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
+        ),
+    ],
+)
+def test_align_down_finds_the_last_local_slot_edge(
+    moment: datetime, slot: timedelta, edge: datetime
+) -> None:
+    aligned = align_down(moment, slot, LONDON)
+    assert aligned == edge
+    assert aligned <= moment
+    assert align_down(aligned, slot, LONDON) == aligned

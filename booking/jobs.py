@@ -1,0 +1,100 @@
+"""The background jobs and the scheduler process that runs them.
+
+Each job calls one service with the current instant. Every service is a conditional
+update, so a job run twice, or in two processes at once, changes nothing more than one
+run. ``flask --app booking scheduler`` runs them all, every ``scheduler.every``, in its
+own process (never inside web workers): runs that fall behind are coalesced into one,
+a job never overlaps itself, and a run missed by up to one interval still happens.
+``flask --app booking jobs run NAME`` runs one job once, for cron and operators.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import FrameType
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from booking.clock import now as current_instant
+from booking.extensions import db
+from booking.services import approvals, attendance, holds
+from rules.durations import parse_duration
+
+log = logging.getLogger("booking.jobs")
+
+
+@dataclass(frozen=True)
+class Job:
+    """A background job: the service it calls and what that does to each booking."""
+
+    service: Callable[[datetime], list[int]]
+    done: str
+
+
+JOBS: dict[str, Job] = {
+    "release-no-shows": Job(attendance.release_no_shows, "released as no-shows"),
+    "expire-holds": Job(holds.expire_holds, "held and not confirmed in time: expired"),
+    "expire-pending": Job(approvals.expire_pending, "not approved in time: expired"),
+    "complete-checked-in": Job(attendance.complete_checked_in, "ended checked in: completed"),
+}
+
+
+def run_job(app: Flask, name: str, at: datetime | None = None) -> list[int]:
+    """Run job ``name`` once, at ``at`` or now; the ids of the bookings it changed."""
+    with app.app_context():
+        try:
+            moment = current_instant() if at is None else at
+            changed = JOBS[name].service(moment)
+        finally:
+            db.session.remove()
+    return changed
+
+
+def describe(name: str, changed: list[int]) -> str:
+    """One line saying what a run of job ``name`` did."""
+    ids = f" ({', '.join(map(str, changed))})" if changed else ""
+    return f"{name}: {len(changed)} booking(s) {JOBS[name].done}{ids}"
+
+
+def _scheduled_run(app: Flask, name: str) -> None:
+    log.info(describe(name, run_job(app, name)))
+
+
+def build_scheduler(app: Flask, scheduler: BaseScheduler | None = None) -> BaseScheduler:
+    """A scheduler running every job every ``scheduler.every``, starting at once."""
+    every = parse_duration(app.config["SCHEDULER_EVERY"]).total_seconds()
+    scheduler = scheduler or BlockingScheduler(timezone=UTC)
+    for name in JOBS:
+        scheduler.add_job(
+            _scheduled_run,
+            "interval",
+            args=(app, name),
+            id=name,
+            name=name,
+            seconds=every,
+            next_run_time=datetime.now(UTC),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=max(1, int(every)),
+        )
+    return scheduler
+
+
+def run_scheduler(app: Flask) -> None:
+    """Run the jobs in the foreground until interrupted (SIGINT or SIGTERM)."""
+    scheduler = build_scheduler(app)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        log.info("scheduler: stopping")
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("scheduler: running %s every %s", ", ".join(JOBS), app.config["SCHEDULER_EVERY"])
+    scheduler.start()
