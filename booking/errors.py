@@ -119,6 +119,10 @@ class StateConflictError(DomainError):
         self.code = code
 
 
+class NotAcceptableError(DomainError):
+    status, code, title = 406, "not_acceptable", "No acceptable representation"
+
+
 class DuplicateError(DomainError):
     status, code, title = 409, "duplicate", "Already exists"
 

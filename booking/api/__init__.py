@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from booking.api import bookings, health, people, policies, resources, series
+from booking.api import bookings, health, occupancy, people, policies, resources, series
 from booking.extensions import api
 from booking.schemas.fields import MAX_ID
 
@@ -14,6 +14,7 @@ BLUEPRINTS = (
     bookings.blp,
     series.blp,
     policies.blp,
+    occupancy.blp,
 )
 
 

@@ -60,8 +60,20 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_bookings_resource_time", "resource_id", "occupied_start", "occupied_end"),
         Index("ix_bookings_time", "occupied_start", "occupied_end"),
         Index("ix_bookings_series", "series_id", "recurrence_id"),
-        # The jobs and the reception views look bookings up by status and start.
-        Index("ix_bookings_status_start", "status", "start_at"),
+        # The jobs and the roll-call look for the few bookings in one of these states.
+        *(
+            Index(
+                f"ix_bookings_{status}",
+                column,
+                sqlite_where=text(f"status = '{status}'"),
+                postgresql_where=text(f"status = '{status}'"),
+            )
+            for status, column in (
+                ("held", "hold_expires_at"),
+                ("pending", "approval_due_at"),
+                ("checked_in", "end_at"),
+            )
+        ),
         # Answers "which bookings are near this window" (see claims.indexed_overlap);
         # SQLite's counterpart is an R*Tree, made by migration 0002.
         Index(

@@ -155,6 +155,7 @@ def release_no_shows(now: datetime) -> list[int]:
                 Booking.status == "confirmed",
                 Booking.resource_id.in_(resource_ids),
                 Booking.start <= now - grace,
+                Booking.occupied_start <= now - grace,  # implied; lets the index bound it
             )
             .values(status="no_show", updated_at=now)
             .returning(Booking.id)
