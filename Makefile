@@ -29,13 +29,21 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict rules calendars
 
-test: lint
+# Thunderbird's iCalendar parser, which the feed tests read feeds back with (needs npm).
+ICALJS := tests/calendars/node_modules/ical.js/package.json
+$(ICALJS): tests/calendars/package.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --prefix tests/calendars --no-audit --no-fund --silent; \
+	else echo "npm is missing: the ical.js feed checks will be skipped"; fi
+
+test: lint $(ICALJS)
 	$(BIN)/pytest
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/series.py
 	$(BIN)/python bench/reception.py
+	$(BIN)/python bench/feeds.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/calendars/node_modules

@@ -29,6 +29,7 @@ ENV_PREFIX = "BOOKING_"
 DEFAULTS: dict[str, Any] = {
     "SITE_NAME": "Health and Wellbeing Innovation Centre",
     "SITE_TIMEZONE": "Europe/London",
+    "SITE_URL": "",  # empty: feed URLs use the host the request came to
     "DATABASE_URL": "",  # empty: SQLite file in the instance folder
     "DATABASE_ECHO": False,
     "SECRET_KEY": "",
@@ -38,6 +39,10 @@ DEFAULTS: dict[str, Any] = {
     "BOOKINGS_APPROVE_WITHIN": "P3D",
     "RECEPTION_CHECK_IN_FROM": "PT15M",
     "SCHEDULER_EVERY": "PT1M",
+    "FEEDS_DAYS_BACK": 90,
+    "FEEDS_DAYS_AHEAD": 548,
+    "FEEDS_KEEP_CANCELLED_DAYS": 30,
+    "FEEDS_REFRESH": "PT1H",
     "SITE_RULES": {},
 }
 
@@ -48,6 +53,7 @@ DURATIONS = (
     "BOOKINGS_APPROVE_WITHIN",
     "RECEPTION_CHECK_IN_FROM",
     "SCHEDULER_EVERY",
+    "FEEDS_REFRESH",
 )
 
 
@@ -137,8 +143,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             length = parse_duration(settings[key])
         except DurationError as error:
             raise ConfigError(f"[{section}] {name}: {error}") from error
-        if key == "SCHEDULER_EVERY" and length < timedelta(seconds=1):
+        if key in ("SCHEDULER_EVERY", "FEEDS_REFRESH") and length < timedelta(seconds=1):
             raise ConfigError(f"[{section}] {name}: must be at least a second")
+    for key in ("FEEDS_DAYS_BACK", "FEEDS_DAYS_AHEAD", "FEEDS_KEEP_CANCELLED_DAYS"):
+        if not 0 <= settings[key] <= 3660:
+            section, _, name = key.lower().partition("_")
+            raise ConfigError(f"[{section}] {name}: must be a number of days from 0 to 3660")
     return settings
 
 

@@ -40,6 +40,7 @@ TABLES = (
     "users",
     "tenants",
     "resources",
+    "feed_states",
 )
 
 

@@ -3,7 +3,16 @@
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from booking.api import bookings, health, occupancy, people, policies, resources, series
+from booking.api import (
+    bookings,
+    feeds,
+    health,
+    occupancy,
+    people,
+    policies,
+    resources,
+    series,
+)
 from booking.extensions import api
 from booking.schemas.fields import MAX_ID
 
@@ -15,6 +24,7 @@ BLUEPRINTS = (
     series.blp,
     policies.blp,
     occupancy.blp,
+    feeds.blp,
 )
 
 

@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from booking.models.bookings import OCCUPYING, STATUSES, Booking, BookingEvent
-from booking.models.people import ROLES, STAFF_ROLES, ApiToken, Tenant, User
+from booking.models.people import ROLES, STAFF_ROLES, ApiToken, FeedKey, FeedState, Tenant, User
 from booking.models.policies import Certification, Closure
 from booking.models.resources import KINDS, Resource
 from booking.models.series import Series
@@ -17,8 +17,11 @@ __all__ = [
     "BookingEvent",
     "Certification",
     "Closure",
+    "FeedKey",
+    "FeedState",
     "Resource",
     "Series",
     "Tenant",
     "User",
 ]
+import booking.models.sequencing  # noqa: E402,F401 - registers the listener

@@ -121,6 +121,9 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The end as booked, kept when an early check-out cut ``end`` back.
     booked_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Raised on every change of time, place or status (the iCalendar SEQUENCE); see
+    #: ``booking.models.sequencing``.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

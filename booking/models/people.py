@@ -58,3 +58,35 @@ class ApiToken(db.Model):  # type: ignore[name-defined,misc]
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class FeedKey(db.Model):  # type: ignore[name-defined,misc]
+    """What a user's calendar feed URLs are made from; only the secret's SHA-256 digest
+    is stored. The secret itself is an HMAC of the user and ``salt`` under the
+    application's secret key, so the API can show the URLs again without storing them.
+
+    One per user: rotating it draws a new salt, so every old feed URL stops working.
+    """
+
+    __tablename__ = "feed_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    salt: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FeedState(db.Model):  # type: ignore[name-defined,misc]
+    """The content a feed last had (its ETag) and since when: its ``Last-Modified``.
+
+    Shared by every worker, so each answers the same validators for the same content.
+    """
+
+    __tablename__ = "feed_states"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Which feed: ``mine:<user>``, ``tenant:<user>`` or ``resource:<user>:<resource>``.
+    feed: Mapped[str] = mapped_column(String(100), unique=True)
+    etag: Mapped[str] = mapped_column(String(100))
+    modified_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -30,6 +30,9 @@ class Closure(db.Model):  # type: ignore[name-defined,misc]
     reason: Mapped[str] = mapped_column(String(500))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: For a closure imported from iCalendar: the event's UID and occurrence, so that
+    #: importing the same file again finds it instead of adding it twice.
+    import_uid: Mapped[str | None] = mapped_column(String(600), index=True)
 
     #: Open bookings inside the closure, listed when it is created.
     affected_bookings: list[Any] | None = None

@@ -83,7 +83,7 @@ def expire_pending(now: datetime) -> list[int]:
             Booking.status == "pending",
             or_(Booking.approval_due_at <= now, Booking.start <= now),
         )
-        .values(status="expired", updated_at=now)
+        .values(status="expired", updated_at=now, sequence=Booking.sequence + 1)
         .returning(Booking.id)
     )
     expired = list(db.session.scalars(query.execution_options(synchronize_session=False)))

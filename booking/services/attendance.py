@@ -157,7 +157,7 @@ def release_no_shows(now: datetime) -> list[int]:
                 Booking.start <= now - grace,
                 Booking.occupied_start <= now - grace,  # implied; lets the index bound it
             )
-            .values(status="no_show", updated_at=now)
+            .values(status="no_show", updated_at=now, sequence=Booking.sequence + 1)
             .returning(Booking.id)
         )
         released += db.session.scalars(query.execution_options(synchronize_session=False))
@@ -172,7 +172,7 @@ def complete_checked_in(now: datetime) -> list[int]:
     query = (
         update(Booking)
         .where(Booking.status == "checked_in", Booking.end <= now)
-        .values(status="completed", updated_at=now)
+        .values(status="completed", updated_at=now, sequence=Booking.sequence + 1)
         .returning(Booking.id)
     )
     done = list(db.session.scalars(query.execution_options(synchronize_session=False)))

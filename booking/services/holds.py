@@ -31,7 +31,9 @@ def expire_lapsed_holds(
         query = query.where(among)
     if window is not None:
         query = query.where(overlapping(Booking.occupied_start, Booking.occupied_end, window))
-    query = query.values(status="expired", updated_at=now).returning(Booking.id)
+    query = query.values(status="expired", updated_at=now, sequence=Booking.sequence + 1).returning(
+        Booking.id
+    )
     expired = list(db.session.scalars(query.execution_options(synchronize_session=False)))
     audit.record_service_changes(expired, "expired", now, {"status": ["held", "expired"]})
     return expired

@@ -63,6 +63,11 @@ def rules_of(resource: Resource) -> RuleSet:
     return effective_rules(layers_of(resource))
 
 
+def site_rules() -> RuleSet:
+    """The site's default rules (``[rules]`` in the configuration)."""
+    return effective_rules([Layer(None, current_app.config["SITE_RULES"])])
+
+
 def rules_of_every_resource() -> dict[int, RuleSet]:
     """The typed rules in force on every resource, read in one query."""
     rows = db.session.execute(select(Resource.id, Resource.path, Resource.rules)).all()

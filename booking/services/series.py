@@ -127,7 +127,7 @@ def _expansion(
         raise InvalidFieldsError({"rule": [str(error)]}) from error
 
 
-def _stored_expansion(series: Series) -> Expansion:
+def stored_expansion(series: Series) -> Expansion:
     """Every date of a stored series' rule (none were refused when it was made)."""
     first = Interval(series.start, series.end)
     excluded = [datetime.fromisoformat(text) for text in series.exdates]
@@ -244,7 +244,7 @@ def _view(series: Series, now: datetime) -> SeriesView:
     booked = {b.recurrence_id for b in bookings if is_occupying(b, now)}
     cancelled = {b.recurrence_id for b in bookings if not is_occupying(b, now)}
     excluded = set(series.exdates)
-    expansion = _stored_expansion(series)
+    expansion = stored_expansion(series)
     missing = []
     for slot in sorted([*expansion.occurrences, *expansion.excluded]):
         if slot.start in booked:
@@ -373,7 +373,7 @@ def cancel_series(actor: User, series_id: int, from_id: int | None, now: datetim
 def add_occurrence(actor: User, series_id: int, start: datetime, now: datetime) -> Booking:
     """Book again a date of the series that was excluded, skipped or cancelled."""
     series = _visible_series(actor, series_id)
-    expansion = _stored_expansion(series)
+    expansion = stored_expansion(series)
     slot = next(
         (s for s in [*expansion.occurrences, *expansion.excluded] if s.start == start), None
     )

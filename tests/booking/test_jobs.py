@@ -50,6 +50,8 @@ def test_a_no_show_is_released_at_start_plus_grace_and_not_a_second_earlier(app,
     assert run_job(app, "release-no-shows", at(1, 10, 15)) == [booking.id]
     assert status_of(app, booking.id) == "no_show"
     assert events_of(app, booking.id) == [("no_show", None)]
+    with app.app_context():
+        assert db.session.get(Booking, booking.id).sequence == 1  # calendars see a new version
     # idempotent: nothing more happens on a second run
     assert run_job(app, "release-no-shows", at(1, 10, 16)) == []
     assert events_of(app, booking.id) == [("no_show", None)]
