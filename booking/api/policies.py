@@ -6,8 +6,15 @@ from flask_smorest import Blueprint
 
 from booking.api.context import actor, now
 from booking.models import Certification, Closure
-from booking.schemas.policies import CertificationSchema, ClosureQuerySchema, ClosureSchema
+from booking.schemas.policies import (
+    CertificationSchema,
+    ClosureImportResultSchema,
+    ClosureImportSchema,
+    ClosureQuerySchema,
+    ClosureSchema,
+)
 from booking.services import certifications, closures
+from booking.services.closures import ImportResult
 
 blp = Blueprint(
     "policies", __name__, url_prefix="/api/v1", description="Closures and certifications"
@@ -29,6 +36,16 @@ def list_closures(args: dict[str, Any]) -> list[Closure]:
 def create_closure(data: dict[str, Any]) -> Closure:
     """Shut a resource or the site (facility manager, admin); lists bookings inside it."""
     return closures.create_closure(actor(), now=now(), **data)
+
+
+@blp.post("/closures/import")
+@blp.arguments(ClosureImportSchema())
+@blp.response(200, ClosureImportResultSchema())
+def import_closures(data: dict[str, Any]) -> ImportResult:
+    """Closures from an .ics file (facility manager, admin), for a resource or the whole
+    site; recurring events are expanded up to the booking horizon. Importing the same
+    file again changes nothing. Lists the open bookings that fall inside them."""
+    return closures.import_closures(actor(), data["calendar"], data["resource_id"], now())
 
 
 @blp.delete("/closures/<id:closure_id>")

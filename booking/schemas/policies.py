@@ -46,6 +46,38 @@ class ClosureSchema(Schema):
             raise ValidationError("The end must be after the start.", "end")
 
 
+class ClosureImportSchema(Schema):
+    calendar = fields.String(
+        required=True,
+        validate=validate.Length(1, 2_000_000),
+        metadata={"description": "The text of an .ics file (RFC 5545)."},
+    )
+    resource_id = Id(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The resource the closures shut; null: the whole site."},
+    )
+
+
+class ImportedClosureSchema(Schema):
+    id = fields.Integer()
+    resource_id = fields.Integer(allow_none=True)
+    start = Instant()
+    end = Instant()
+    reason = fields.String()
+    import_uid = fields.String(metadata={"description": "The event's UID and original start."})
+
+
+class ClosureImportResultSchema(Schema):
+    created = fields.List(fields.Nested(ImportedClosureSchema))
+    updated = fields.List(fields.Nested(ImportedClosureSchema))
+    unchanged = fields.List(fields.Nested(ImportedClosureSchema))
+    affected_bookings = fields.List(
+        fields.Nested(AffectedBookingSchema),
+        metadata={"description": "Open bookings inside any of the file's closures."},
+    )
+
+
 class ClosureQuerySchema(Schema):
     resource_id = Id(strict=False)
     start = Instant()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import or_, select
 
@@ -11,8 +12,11 @@ from booking.extensions import db
 from booking.models import Booking, Closure, Resource, User
 from booking.services.access import CATALOGUE_ROLES, require_role
 from booking.services.claims import occupying, overlapping
+from booking.services.rulebook import rules_of, site_rules, site_zone
 from booking.services.transactions import transactional
+from calendars.importing import CalendarFileError, imported_events
 from rules import Interval
+from rules.localtime import from_wall_clock, shift
 
 
 def list_closures(
@@ -88,3 +92,85 @@ def delete_closure(actor: User, closure_id: int) -> None:
     if closure is None:
         raise NotFoundError("No such closure.")
     db.session.delete(closure)
+
+
+#: Most closures one import may create: a file expanding to more is refused.
+IMPORT_LIMIT = 2000
+
+
+@dataclass
+class ImportResult:
+    """What an import did: the closures it made, changed or found as they were, and the
+    open bookings now inside any of them."""
+
+    created: list[Closure] = field(default_factory=list)
+    updated: list[Closure] = field(default_factory=list)
+    unchanged: list[Closure] = field(default_factory=list)
+    affected_bookings: list[Booking] = field(default_factory=list)
+
+
+def _import_horizon(resource: Resource | None, now: datetime) -> datetime:
+    """How far ahead bookings can be made, so how far closures matter: the rule's
+    ``max_advance`` (of the resource, or of the site) or two years."""
+    rules = rules_of(resource) if resource is not None else site_rules()
+    if rules.max_advance is not None:
+        return shift(now, rules.max_advance, site_zone())
+    return now + timedelta(days=731)
+
+
+@transactional
+def import_closures(actor: User, text: str, resource_id: int | None, now: datetime) -> ImportResult:
+    """Closures from the iCalendar ``text`` for a resource or (``None``) the whole site,
+    from today to the booking horizon; recurring events are expanded. Importing the
+    same file again changes nothing: each occurrence is known by its UID and start."""
+    require_role(actor, CATALOGUE_ROLES, "manage closures")
+    resource = None
+    if resource_id is not None:
+        resource = db.session.get(Resource, resource_id)
+        if resource is None:
+            raise InvalidFieldsError({"resource_id": ["No such resource."]})
+    zone = site_zone()
+    today = from_wall_clock(datetime.combine(now.astimezone(zone).date(), time()), zone)
+    try:
+        found = imported_events(text, zone, (today, _import_horizon(resource, now)), IMPORT_LIMIT)
+    except CalendarFileError as error:
+        raise InvalidFieldsError({"calendar": [str(error)]}) from error
+    scope = (
+        Closure.resource_id.is_(None) if resource_id is None else Closure.resource_id == resource_id
+    )
+    keys = [event.key for event in found]
+    known = (
+        {
+            c.import_uid: c
+            for c in db.session.scalars(select(Closure).where(scope, Closure.import_uid.in_(keys)))
+        }
+        if keys
+        else {}
+    )
+    result = ImportResult()
+    for event in found:
+        reason = event.summary.strip()[:500] or "Closed"
+        closure = known.get(event.key)
+        if closure is None:
+            closure = Closure(
+                resource_id=resource_id,
+                start=event.start,
+                end=event.end,
+                reason=reason,
+                created_by_id=actor.id,
+                created_at=now,
+                import_uid=event.key,
+            )
+            db.session.add(closure)
+            result.created.append(closure)
+        elif (closure.start, closure.end, closure.reason) != (event.start, event.end, reason):
+            closure.start, closure.end, closure.reason = event.start, event.end, reason
+            result.updated.append(closure)
+        else:
+            result.unchanged.append(closure)
+    db.session.flush()
+    affected: dict[int, Booking] = {}
+    for closure in [*result.created, *result.updated, *result.unchanged]:
+        affected.update((b.id, b) for b in bookings_inside(closure, now))
+    result.affected_bookings = sorted(affected.values(), key=lambda b: (b.start, b.id))
+    return result
