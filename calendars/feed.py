@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vDuration, vRecur
+from icalendar import Calendar, vDuration, vText
+from icalendar.parser import Contentline
 
 from calendars.timezones import vtimezone
 
@@ -70,36 +71,67 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _local(moment: datetime, zone: ZoneInfo) -> datetime:
-    """``moment`` as local time in ``zone`` (``TZID``), or in UTC where that local time
-    happens twice (the hour the clocks go back): RFC 5545 means the first of the two,
-    but not every app reads it so, while a UTC time is read the same by all."""
+def _is_repeated(local: datetime) -> bool:
+    """True when ``local``'s wall-clock time happens twice (the hour the clocks go back)."""
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
+def _stamp(moment: datetime) -> str:
+    return f"{_utc(moment):%Y%m%dT%H%M%SZ}"
+
+
+def _when(name: str, moment: datetime, zone: ZoneInfo, *, keep_local: bool = False) -> str:
+    """A date-time property in local time of ``zone`` (``TZID``), or in UTC where that
+    local time happens twice: RFC 5545 means the first of the two, but not every app
+    reads it so, while a UTC time is read the same by all. A series' start keeps its
+    local time whatever it is (``keep_local``), as its rule repeats it in local time."""
     local = moment.astimezone(zone)
-    twin = local.replace(fold=1 - local.fold)
-    return _utc(moment) if twin.utcoffset() != local.utcoffset() else local
+    if _is_repeated(local) and not keep_local:
+        return f"{name}:{_stamp(moment)}"
+    return f"{name};TZID={zone.key}:{local:%Y%m%dT%H%M%S}"
 
 
-def _event(item: FeedEvent, zone: ZoneInfo, *, master: bool = False) -> Event:
-    """The VEVENT for ``item``; a series' ``master`` keeps local times whatever they are,
-    as its rule repeats them in local time."""
-    event = Event()
-    event.add("uid", item.uid)
-    event.add("dtstamp", _utc(item.changed))
-    event.add("created", _utc(item.created))
-    event.add("last-modified", _utc(item.changed))
-    event.add("sequence", item.sequence)
-    event.add("dtstart", item.start.astimezone(zone) if master else _local(item.start, zone))
-    event.add("dtend", item.end.astimezone(zone) if master else _local(item.end, zone))
+def _line(line: str) -> str:
+    """One content line, folded at 75 octets where it is longer."""
+    if len(line) <= 75 and line.isascii():
+        return line + "\r\n"
+    folded: bytes = Contentline(line).to_ical()  # type: ignore[no-untyped-call]
+    return folded.decode("utf-8") + "\r\n"
+
+
+def _text(value: str) -> str:
+    return str(vText(value).to_ical().decode("utf-8"))
+
+
+def _event_lines(
+    item: FeedEvent, zone: ZoneInfo, *, rule: str | None = None, exdates: Sequence[datetime] = ()
+) -> list[str]:
+    """The VEVENT for ``item``: written directly (the same properties for every event,
+    escaped and folded by ``icalendar``), as a feed holds thousands of them."""
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{_text(item.uid)}",
+        f"DTSTAMP:{_stamp(item.changed)}",
+        f"CREATED:{_stamp(item.created)}",
+        f"LAST-MODIFIED:{_stamp(item.changed)}",
+        f"SEQUENCE:{item.sequence}",
+        _when("DTSTART", item.start, zone, keep_local=rule is not None),
+        _when("DTEND", item.end, zone, keep_local=rule is not None),
+    ]
     if item.recurrence_id is not None:
-        event.add("recurrence-id", _local(item.recurrence_id, zone))
-    event.add("summary", item.summary)
+        lines.append(_when("RECURRENCE-ID", item.recurrence_id, zone))
+    if rule is not None:
+        lines.append(f"RRULE:{rule}")
+    lines.extend(_when("EXDATE", excluded, zone) for excluded in sorted(exdates))
+    lines.append(f"SUMMARY:{_text(item.summary)}")
     if item.location:
-        event.add("location", item.location)
+        lines.append(f"LOCATION:{_text(item.location)}")
     if item.description:
-        event.add("description", item.description)
-    event.add("status", item.status)
-    event.add("transp", "TRANSPARENT" if item.status == CANCELLED else "OPAQUE")
-    return event
+        lines.append(f"DESCRIPTION:{_text(item.description)}")
+    lines.append(f"STATUS:{item.status}")
+    lines.append(f"TRANSP:{'TRANSPARENT' if item.status == CANCELLED else 'OPAQUE'}")
+    lines.append("END:VEVENT")
+    return lines
 
 
 def _years(feed: FeedCalendar) -> range:
@@ -125,15 +157,15 @@ def build_calendar(feed: FeedCalendar) -> bytes:
     calendar.add("refresh-interval", feed.refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(feed.refresh))
     calendar.add_component(vtimezone(feed.zone, _years(feed)))
+    head: bytes = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    lines: list[str] = []
     for item in feed.events:
-        calendar.add_component(_event(item, feed.zone))
+        lines += _event_lines(item, feed.zone)
     for series in feed.series:
-        master = _event(series.master, feed.zone, master=True)
-        master.add("rrule", vRecur.from_ical(series.rule))
-        for excluded in sorted(series.exdates):
-            master.add("exdate", _local(excluded, feed.zone))
-        calendar.add_component(master)
+        lines += _event_lines(series.master, feed.zone, rule=series.rule, exdates=series.exdates)
         for override in series.overrides:
-            calendar.add_component(_event(override, feed.zone))
-    body: bytes = calendar.to_ical()
-    return body
+            lines += _event_lines(override, feed.zone)
+    events = "".join(_line(line) for line in lines).encode("utf-8")
+    return head[: -len(end)] + events + end

@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 from booking.api.context import actor, now
 from booking.schemas.feeds import FeedLinksSchema
 from booking.services import feeds
-from booking.services.feeds import FeedBody, FeedScope
+from booking.services.feeds import FeedBody
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/v1", description="Calendar feeds")
 
@@ -61,8 +61,8 @@ def rotate_feeds() -> dict[str, Any]:
     return _links(feeds.rotate_feed_secret(user, now()), user.tenant_id is not None)
 
 
-def _answer(scope: FeedScope) -> Response:
-    feed: FeedBody = feeds.feed_body(scope, now())
+def _answer(secret: str, kind: str, resource_id: int | None = None) -> Response:
+    feed: FeedBody = feeds.feed_body(secret, kind, now(), resource_id)
     response = Response(feed.body, content_type=CALENDAR)
     response.set_etag(feed.etag)
     response.last_modified = feed.last_modified
@@ -77,7 +77,7 @@ def _answer(scope: FeedScope) -> Response:
 @blp.alt_response(304, description="Not modified since the validators sent")
 def mine_feed(secret: str) -> Response:
     """The bookings made for the feed's owner."""
-    return _answer(feeds.feed_scope(feeds.feed_owner(secret), "mine"))
+    return _answer(secret, "mine")
 
 
 @blp.get("/feeds/<string:secret>/tenant.ics")
@@ -86,7 +86,7 @@ def mine_feed(secret: str) -> Response:
 @blp.alt_response(304, description="Not modified since the validators sent")
 def tenant_feed(secret: str) -> Response:
     """The bookings of the owner's tenant; those the owner may not see show as "Booked"."""
-    return _answer(feeds.feed_scope(feeds.feed_owner(secret), "tenant"))
+    return _answer(secret, "tenant")
 
 
 @blp.get("/feeds/<string:secret>/resources/<id:resource_id>.ics")
@@ -95,4 +95,4 @@ def tenant_feed(secret: str) -> Response:
 @blp.alt_response(304, description="Not modified since the validators sent")
 def resource_feed(secret: str, resource_id: int) -> Response:
     """One resource's bookings; those the owner may not see show as "Booked"."""
-    return _answer(feeds.feed_scope(feeds.feed_owner(secret), "resource", resource_id))
+    return _answer(secret, "resource", resource_id)

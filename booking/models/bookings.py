@@ -60,6 +60,11 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_bookings_resource_time", "resource_id", "occupied_start", "occupied_end"),
         Index("ix_bookings_time", "occupied_start", "occupied_end"),
         Index("ix_bookings_series", "series_id", "recurrence_id"),
+        # A calendar feed's version is the latest change among the bookings it draws on
+        # (see booking.services.feeds.content_version): answered from these indexes.
+        Index("ix_bookings_user_changed", "user_id", "updated_at"),
+        Index("ix_bookings_tenant_changed", "tenant_id", "updated_at"),
+        Index("ix_bookings_resource_changed", "resource_id", "updated_at"),
         # The jobs and the roll-call look for the few bookings in one of these states.
         *(
             Index(
@@ -92,9 +97,9 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     booked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"))
     #: The series this booking is an occurrence of (no foreign key: see migration 0004).
     series_id: Mapped[int | None] = mapped_column(Integer)
     #: For an occurrence, the start its series' rule gave it (RFC 5545 RECURRENCE-ID).

@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, update
 
 from booking.errors import NotFoundError
 from booking.extensions import db
@@ -106,20 +106,6 @@ class FeedOwner:
     tenant_name: str | None
 
 
-def feed_owner(secret: str) -> FeedOwner:
-    """The owner of the feed secret ``secret``, or a 404 (unknown or rotated)."""
-    wanted = _digest(secret)
-    row = db.session.execute(
-        select(FeedKey.digest, User.id, User.name, User.role, User.tenant_id, Tenant.name)
-        .join(User, User.id == FeedKey.user_id)
-        .outerjoin(Tenant, Tenant.id == User.tenant_id)
-        .where(FeedKey.digest == wanted)
-    ).first()
-    if row is None or not hmac.compare_digest(row[0], wanted):
-        raise NotFoundError("No such feed: the address is wrong or has been replaced.")
-    return FeedOwner(*row[1:])
-
-
 # --- what a feed draws on -------------------------------------------------------------
 
 
@@ -145,33 +131,79 @@ class FeedScope:
         return Booking.resource_id == self.resource_id  # type: ignore[no-any-return]
 
 
-def feed_scope(owner: FeedOwner, kind: str, resource_id: int | None = None) -> FeedScope:
-    """The feed ``kind`` of ``owner``, or a 404 when there is no such feed."""
+def _poll_statement(kind: str) -> Select[Any]:
+    """One query for a poll of feed ``kind``: the secret's owner and what the feed's
+    content version is made of, each from an index.
+
+    The bookings it draws on are summed up by their latest change (a booking never
+    leaves its user's or tenant's feed; for a resource's, where a booking can move
+    away, by their number too); the catalogue by its latest change. For a resource
+    feed, whether the resource exists.
+    """
+    mine = {
+        "mine": Booking.user_id == User.id,
+        "tenant": Booking.tenant_id == User.tenant_id,
+        "resource": Booking.resource_id == bindparam("resource_id"),
+    }[kind]
+    changed = select(func.max(Booking.updated_at)).where(mine).scalar_subquery()
+    catalogue = select(func.max(Resource.updated_at)).scalar_subquery()
+    extra = []
+    if kind == "resource":
+        extra = [
+            select(func.count()).where(mine).scalar_subquery(),
+            select(Resource.id).where(Resource.id == bindparam("resource_id")).scalar_subquery(),
+        ]
+    return (
+        select(
+            FeedKey.digest,
+            User.id,
+            User.name,
+            User.role,
+            User.tenant_id,
+            Tenant.name,
+            changed,
+            catalogue,
+            *extra,
+        )
+        .join(User, User.id == FeedKey.user_id)
+        .outerjoin(Tenant, Tenant.id == User.tenant_id)
+        .where(FeedKey.digest == bindparam("digest"))
+    )
+
+
+POLLS = {kind: _poll_statement(kind) for kind in KINDS}
+
+
+def open_feed(
+    secret: str, kind: str, now: datetime, resource_id: int | None = None
+) -> tuple[FeedScope, tuple[Any, ...]]:
+    """The feed ``kind`` that ``secret`` opens and its content version (equal versions
+    make equal bytes), or a 404: an unknown or rotated secret, a tenant feed of someone
+    in no tenant, a resource that does not exist.
+
+    Besides the bookings and the catalogue, the version holds the owner's rights, the
+    local date (it moves the window) and the refresh interval's turn: a change stamped
+    earlier than one already seen (a slow request committing late) shows by then.
+    """
+    wanted = _digest(secret)
+    # one read, outside any transaction: no BEGIN and no ROLLBACK round trips
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        row = connection.execute(
+            POLLS[kind], {"digest": wanted, "resource_id": resource_id}
+        ).first()
+    if row is None or not hmac.compare_digest(row[0], wanted):
+        raise NotFoundError("No such feed: the address is wrong or has been replaced.")
+    owner = FeedOwner(*row[1:6])
     if kind == "tenant" and owner.tenant_id is None:
         raise NotFoundError("This user belongs to no tenant, so has no tenant feed.")
-    if kind == "resource" and db.session.get(Resource, resource_id) is None:
+    if kind == "resource" and row[-1] is None:
         raise NotFoundError("No such resource.")
-    return FeedScope(owner, kind, resource_id)
-
-
-def content_version(scope: FeedScope, now: datetime) -> tuple[Any, ...]:
-    """What the feed's content depends on; equal versions make equal bytes.
-
-    The bookings it draws on are summed up by their number, latest change and total
-    SEQUENCE, the catalogue by its latest change; the local date moves the window. A
-    change stamped earlier than one already seen (a slow request committing late) is
-    caught at the latest when the refresh interval turns over, also part of the version.
-    """
-    catalogue = select(func.max(Resource.updated_at)).scalar_subquery()
-    row = db.session.execute(
-        select(
-            func.count(), func.max(Booking.updated_at), func.sum(Booking.sequence), catalogue
-        ).where(scope.condition())
-    ).one()
+    scope = FeedScope(owner, kind, resource_id)
     refresh = parse_duration(current_app.config["FEEDS_REFRESH"]).total_seconds()
     today = now.astimezone(site_zone()).date()
     turn = int(now.timestamp() // refresh)
-    return (scope.name, scope.owner.role, scope.owner.tenant_id, today, turn, *row)
+    version = (scope.name, owner.role, owner.tenant_id, today, turn, *row[6:])
+    return scope, version
 
 
 # --- building -------------------------------------------------------------------------
@@ -409,10 +441,10 @@ def _last_modified(scope: FeedScope, etag: str, now: datetime) -> datetime:
     return state.modified_at
 
 
-def feed_body(scope: FeedScope, now: datetime) -> FeedBody:
+def feed_body(secret: str, kind: str, now: datetime, resource_id: int | None = None) -> FeedBody:
     """The feed's bytes and validators, built only when its content version is new."""
+    scope, version = open_feed(secret, kind, now, resource_id)
     today = now.astimezone(site_zone()).date()
-    version = content_version(scope, now)
     cached = CACHE.get(version)
     if cached is not None:
         return cached
