@@ -261,7 +261,7 @@ def rules_against_bare_query(url: str) -> tuple[float, float, float]:
             return search_availability(actor, window, hour, every, now, limit)
 
         page, whole = median_ms(lambda: search(50)), median_ms(lambda: search(RESOURCES))
-        bare = median_ms(lambda: (list_resource_summaries(every), load_claims(None, window)))
+        bare = median_ms(lambda: (list_resource_summaries(every), load_claims(None, window, now)))
         db.engine.dispose()
     return page, whole, bare
 
