@@ -43,8 +43,13 @@ def required_grace(rules: RuleSet) -> timedelta | None:
     return rules.check_in.grace if rules.check_in and rules.check_in.required else None
 
 
-def require_check_in_window(start: datetime, end: datetime, rules: RuleSet, now: datetime) -> None:
-    """Refuse (409) checking in at ``now`` a booking of ``[start, end)`` under ``rules``."""
+def require_check_in_window(
+    start: datetime, end: datetime, rules: RuleSet, now: datetime, *, walk_in: bool = False
+) -> None:
+    """Refuse (409) checking in at ``now`` a booking of ``[start, end)`` under ``rules``.
+
+    A ``walk_in`` is being booked and checked in at once, so its grace does not apply:
+    it may start in a slot already under way."""
     opens = start - check_in_from()
     if now < opens:
         raise StateConflictError(
@@ -53,7 +58,7 @@ def require_check_in_window(start: datetime, end: datetime, rules: RuleSet, now:
             code="check_in_too_early",
         )
     grace = required_grace(rules)
-    if grace is not None and now >= start + grace and start + grace < end:
+    if not walk_in and grace is not None and now >= start + grace and start + grace < end:
         raise StateConflictError(
             f"Check-in closed at {local_iso(start + grace)}, {format_duration(grace)} after "
             "the start; the booking is released as a no-show.",

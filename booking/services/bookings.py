@@ -180,7 +180,7 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
                 "This resource needs approval before it is used, so it cannot be a walk-in.",
                 code="not_confirmed",
             )
-        require_check_in_window(interval.start, interval.end, rules, now)
+        require_check_in_window(interval.start, interval.end, rules, now, walk_in=True)
     booking = Booking(
         resource_id=resource.id,
         user_id=beneficiary.id,

@@ -255,13 +255,6 @@ def _window(today: date) -> Interval:
     return Interval(first, last)
 
 
-def _visible_ids(owner: User, ids: list[int], model: Any) -> set[int]:
-    if not ids:
-        return set()
-    query = select(model.id).where(model.id.in_(ids), visible_to(owner, model))
-    return set(db.session.scalars(query))
-
-
 def _series_event(
     series: Series,
     occurrences: list[Booking],
@@ -332,39 +325,37 @@ def build_feed(scope: FeedScope, today: date) -> bytes:
         today - timedelta(days=current_app.config["FEEDS_KEEP_CANCELLED_DAYS"])
     ).start
     in_window = and_(scope.condition(), overlapping(Booking.start, Booking.end, window))
-    single = select(Booking).where(
+    # whether the owner may see each booking in full, asked of the database alongside
+    shown_column = visible_to(owner, Booking).label("shown")
+    single = select(Booking, shown_column).where(
         in_window,
         Booking.series_id.is_(None),
         or_(Booking.status.not_in(CLOSED), Booking.updated_at >= keep_from),
     )
-    bookings = list(db.session.scalars(single.order_by(Booking.start, Booking.id)))
-    series_ids = set(db.session.scalars(select(Booking.series_id).where(in_window).distinct()))
-    series_ids.discard(None)
-    in_series: dict[int, list[Booking]] = defaultdict(list)
-    if series_ids:
-        query = select(Booking).where(scope.condition(), Booking.series_id.in_(series_ids))
-        for booking in db.session.scalars(query.order_by(Booking.recurrence_id)):
-            in_series[booking.series_id].append(booking)
-    all_ids = [b.id for b in bookings] + [b.id for group in in_series.values() for b in group]
-    shown = set(all_ids) if owner.is_staff else _visible_ids(owner, all_ids, Booking)
+    rows = db.session.execute(single.order_by(Booking.start, Booking.id)).all()
     events = [
-        _event(b, layout, b.id in shown, uid=f"booking-{b.id}@{UID_DOMAIN}") for b in bookings
+        _event(b, layout, bool(shown), uid=f"booking-{b.id}@{UID_DOMAIN}") for b, shown in rows
     ]
-    series_rows = (
-        list(
-            db.session.scalars(select(Series).where(Series.id.in_(series_ids)).order_by(Series.id))
-        )
-        if series_ids
-        else []
+    series_here = select(Booking.series_id).where(in_window, Booking.series_id.is_not(None))
+    in_series: dict[int, list[Booking]] = defaultdict(list)
+    shown_bookings: set[int] = set()
+    query = select(Booking, shown_column).where(
+        scope.condition(), Booking.series_id.in_(series_here)
     )
-    shown_series = _visible_ids(owner, [s.id for s in series_rows], Series)
+    for booking, shown in db.session.execute(query.order_by(Booking.recurrence_id)):
+        in_series[booking.series_id].append(booking)
+        if shown:
+            shown_bookings.add(booking.id)
+    series_rows = db.session.execute(
+        select(Series, visible_to(owner, Series).label("shown"))
+        .where(Series.id.in_(series_here))
+        .order_by(Series.id)
+    ).all()
     recurring = [
         made
-        for series in series_rows
+        for series, shown in series_rows
         if (
-            made := _series_event(
-                series, in_series[series.id], layout, series.id in shown_series, shown
-            )
+            made := _series_event(series, in_series[series.id], layout, bool(shown), shown_bookings)
         )
         is not None
     ]

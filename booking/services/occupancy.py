@@ -158,13 +158,16 @@ def _headcount(rows: Iterable[Row[Any]]) -> int:
 
 
 def _present(rows: Iterable[Row[Any]], at: datetime) -> list[Row[Any]]:
-    """The rows in use at ``at``: started, or checked in early."""
-    early = "checked_in"
-    return [
-        row
-        for row in rows
-        if row.start <= at or (row.status == early and (row.checked_in_at or row.end) <= at)
-    ]
+    """The rows in use at ``at``: started, or checked in early (before their start)."""
+
+    def in_early(row: Row[Any]) -> bool:
+        return (
+            row.status == "checked_in"
+            and row.checked_in_at is not None
+            and (row.checked_in_at <= at)
+        )
+
+    return [row for row in rows if row.start <= at or in_early(row)]
 
 
 class LocalTimes:

@@ -267,3 +267,15 @@ def test_a_walk_in_of_a_resource_needing_approval_is_refused(app, client, make: 
     reception = make.headers(make.user("reception"))
     clock(app, at(1, 10))
     refused(walk_in(client, reception, lab.id, at(1, 12)), 409, "not_confirmed")
+
+
+def test_a_walk_in_late_in_its_slot_is_not_too_late_for_check_in(app, client, make: Factory):
+    desk = make.resource(
+        kind="desk", rules={"slot": "PT1H", "check_in": {"required": True, "grace": "PT15M"}}
+    )
+    reception = make.headers(make.user("reception"))
+    clock(app, at(1, 10, 40))
+    made = walk_in(client, reception, desk.id, at(1, 12))
+    assert made.status_code == 201, made.get_json()
+    assert datetime.fromisoformat(made.get_json()["start"]) == at(1, 10)
+    assert made.get_json()["status"] == "checked_in"
