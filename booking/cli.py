@@ -12,7 +12,7 @@ from booking import jobs as background
 from booking.clock import now
 from booking.errors import DomainError
 from booking.models import ROLES
-from booking.services import auth, people, seeding
+from booking.services import auth, passwords, people, seeding
 
 users = AppGroup("users", help="Manage users.")
 tokens = AppGroup("tokens", help="Manage API tokens.")
@@ -29,9 +29,9 @@ def _fail(error: DomainError) -> click.ClickException:
 def seed_command() -> None:
     """Create the demo catalogue and demo users (safe to run again)."""
     demo = seeding.seed_demo(current_app.config["SECRET_KEY"], now())
-    click.echo(f"Seeded the demo catalogue and {len(demo)} demo users. API tokens:")
+    click.echo(f"Seeded the demo catalogue and {len(demo)} demo users (password, API token):")
     for user in demo:
-        click.echo(f"  {user.role:<17} {user.email:<34} {user.token}")
+        click.echo(f"  {user.role:<17} {user.email:<34} {user.password}  {user.token}")
 
 
 @users.command("create")
@@ -46,6 +46,19 @@ def create_user(email: str, name: str, role: str, tenant: str | None) -> None:
     except DomainError as error:
         raise _fail(error) from error
     click.echo(f"Created user {user.id} <{user.email}> as {user.role}.")
+
+
+@users.command("set-password")
+@click.argument("email")
+def set_password(email: str) -> None:
+    """Set EMAIL's password for the web pages (asked twice; read from standard input
+    when piped)."""
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        passwords.set_password(email, password)
+    except DomainError as error:
+        raise _fail(error) from error
+    click.echo(f"Password set for {email}.")
 
 
 @tokens.command("create")

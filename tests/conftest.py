@@ -41,6 +41,7 @@ TABLES = (
     "tenants",
     "resources",
     "feed_states",
+    "sign_in_failures",
 )
 
 

@@ -1,7 +1,16 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from booking.models.bookings import OCCUPYING, STATUSES, Booking, BookingEvent
-from booking.models.people import ROLES, STAFF_ROLES, ApiToken, FeedKey, FeedState, Tenant, User
+from booking.models.people import (
+    ROLES,
+    STAFF_ROLES,
+    ApiToken,
+    FeedKey,
+    FeedState,
+    SignInAttempt,
+    Tenant,
+    User,
+)
 from booking.models.policies import Certification, Closure
 from booking.models.resources import KINDS, Resource
 from booking.models.series import Series
@@ -21,6 +30,7 @@ __all__ = [
     "FeedState",
     "Resource",
     "Series",
+    "SignInAttempt",
     "Tenant",
     "User",
 ]

@@ -90,3 +90,13 @@ class FeedState(db.Model):  # type: ignore[name-defined,misc]
     feed: Mapped[str] = mapped_column(String(100), unique=True)
     etag: Mapped[str] = mapped_column(String(100))
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SignInAttempt(db.Model):  # type: ignore[name-defined,misc]
+    """A failed sign-in to the web pages, kept to slow down password guessing."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

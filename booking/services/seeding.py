@@ -19,6 +19,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import ApiToken, Resource, User
 from booking.services.auth import TOKEN_PREFIX, digest
+from booking.services.passwords import set_password_now
 from booking.services.people import add_user
 from booking.services.resources import add_resource
 from booking.services.transactions import transactional
@@ -204,6 +205,7 @@ class DemoUser:
     role: str
     tenant: str | None
     token: str
+    password: str
 
 
 def _ensure_resource(node: Node, parent: Resource | None, now: datetime) -> None:
@@ -236,6 +238,12 @@ def demo_token(secret: str, email: str) -> str:
     return f"{TOKEN_PREFIX}demo_{mac[:40]}"
 
 
+def demo_password(secret: str, email: str) -> str:
+    """The demo password of ``email`` for the web pages, stable for one installation."""
+    mac = hmac.new(secret.encode(), f"demo-password:{email}".encode(), hashlib.sha256)
+    return f"demo-{mac.hexdigest()[:10]}"
+
+
 def _ensure_token(user: User, raw: str, now: datetime) -> None:
     if db.session.scalar(select(ApiToken.id).where(ApiToken.digest == digest(raw))) is None:
         db.session.add(ApiToken(user_id=user.id, digest=digest(raw), created_at=now))
@@ -252,5 +260,8 @@ def seed_demo(secret: str, now: datetime) -> list[DemoUser]:
             user = add_user(email, name, role, now, tenant_name=tenant)
         token = demo_token(secret, email)
         _ensure_token(user, token, now)
-        demo.append(DemoUser(email, role, tenant, token))
+        password = demo_password(secret, email)
+        if not user.password_hash:  # a password set since is kept
+            set_password_now(user, password)
+        demo.append(DemoUser(email, role, tenant, token, password))
     return demo
