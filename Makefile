@@ -30,13 +30,20 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/mypy --strict rules calendars
 
 # Thunderbird's iCalendar parser, which the feed tests read feeds back with (needs npm).
-ICALJS := tests/calendars/node_modules/ical.js/package.json
+ICALJS := tests/calendars/node_modules tests/browser/node_modules test-artifacts/ical.js/package.json
 $(ICALJS): tests/calendars/package.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm install --prefix tests/calendars --no-audit --no-fund --silent; \
 	else echo "npm is missing: the ical.js feed checks will be skipped"; fi
 
-test: lint $(ICALJS)
+# axe-core, which the browser tests inject into each page to check its accessibility.
+AXE := tests/browser/node_modules/axe-core/package.json
+$(AXE): tests/browser/package.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --prefix tests/browser --no-audit --no-fund --silent; \
+	else echo "npm is missing: the browser tests will be skipped"; fi
+
+test: lint $(ICALJS) $(AXE)
 	$(BIN)/pytest
 
 bench: $(VENV)/.dev-installed
@@ -46,4 +53,4 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/feeds.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/calendars/node_modules
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/calendars/node_modules tests/browser/node_modules test-artifacts

@@ -1,0 +1,29 @@
+"""The web pages: server-rendered (Jinja) on the same services as the API.
+
+Signed-in people are kept in Flask's signed session cookie (HttpOnly, SameSite=Lax, and
+Secure when the site's address, ``[site] url``, is https). Every form carries a CSRF
+token (Flask-WTF); the API, authenticated by bearer tokens, is exempt.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from flask_wtf.csrf import CSRFProtect
+
+from booking.web import pages
+from booking.web.session import register_session
+
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask, api_blueprints: list[Blueprint]) -> None:
+    """Register the pages, the session cookie's settings and CSRF protection."""
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = str(app.config["SITE_URL"]).startswith("https://")
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session
+    csrf.init_app(app)
+    for blueprint in api_blueprints:
+        csrf.exempt(blueprint)
+    register_session(app)
+    app.register_blueprint(pages.blp)

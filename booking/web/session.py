@@ -1,0 +1,55 @@
+"""Who is signed in to the web pages, kept in the signed session cookie."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Flask, g, redirect, request, session, url_for
+
+from booking.extensions import db
+from booking.models import User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def signed_in_user() -> User | None:
+    """The user signed in to this browser, if any."""
+    if "user" not in g:
+        user_id = session.get("user_id")
+        g.user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    return cast(User | None, g.user)
+
+
+def remember(user: User) -> None:
+    """Sign ``user`` in: a fresh session holding only their id."""
+    session.clear()
+    session["user_id"] = user.id
+    g.user = user
+
+
+def forget() -> None:
+    """Sign out."""
+    session.clear()
+    g.user = None
+
+
+def signed_in(view: F) -> F:
+    """Send people who are not signed in to the sign-in page, then back here."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if signed_in_user() is None:
+            return redirect(url_for("web.sign_in", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def register_session(app: Flask) -> None:
+    """Make the signed-in user available to every template."""
+
+    @app.context_processor
+    def user_in_templates() -> dict[str, Any]:
+        return {"user": signed_in_user()}
