@@ -423,6 +423,24 @@ def check_in(booking_id: int) -> BaseResponse:
     return _act("check-in", booking_id)
 
 
+@blp.post("/bookings/<int:booking_id>/cancel-following")
+@signed_in
+def cancel_following(booking_id: int) -> BaseResponse:
+    """Cancel a repeating booking from this date on."""
+    user = signed_in_user()
+    assert user is not None
+    try:
+        booking = bookings.get_booking(user, booking_id)
+        if booking.series_id is None:
+            abort(404)
+        view = series.cancel_series(user, booking.series_id, booking.id, now())
+        left = sum(1 for b in view.bookings if b.status in OCCUPYING)
+        flash(f"Cancelled this date and the ones after it; {left} still booked.")
+    except DomainError as refused:
+        flash(refused.detail)
+    return redirect(url_for("web.mine"))
+
+
 @blp.post("/feeds/rotate")
 @signed_in
 def rotate_feed() -> BaseResponse:

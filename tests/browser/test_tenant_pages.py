@@ -122,3 +122,29 @@ def test_a_tenant_never_sees_another_tenants_booking(page, site: Site):
     assert "Confidential trial" not in page.content()
     page.goto(f"{site.url}/bookings")
     assert "Confidential trial" not in page.content()
+
+
+def test_a_weekly_series_is_booked_and_one_date_cancelled(page, site: Site):
+    room = resource_named(site, "1.40 Calder meeting room")
+    sign_in(page, site, "ben")
+    page.goto(
+        f"{site.url}/book/{room.id}?start=2026-12-01T14:00:00%2B00:00&end=2026-12-01T15:00:00%2B00:00"
+    )
+    page.get_by_label("Title").fill("Team retro")
+    page.get_by_label("Every week").check()
+    page.get_by_label("Until (for a repeat)").fill("2026-12-22")
+    page.get_by_role("button", name="Book", exact=True).click()
+    page.wait_for_url(f"{site.url}/bookings")
+    assert "Booked 4 dates" in page.get_by_role("status").inner_text()
+    table = page.get_by_role("table", name="Upcoming")
+    assert table.get_by_role("link", name="Team retro").count() == 4
+    check_page(page, "mine-series")
+    page.get_by_role("button", name="Cancel this date Team retro, Tue 8 Dec 2026, 14:00").click()
+    assert "Cancelled" in page.get_by_role("status").inner_text()
+    made = sorted(bookings_of(site, "ben"), key=lambda b: b.start)
+    assert [b.status for b in made] == ["confirmed", "cancelled", "confirmed", "confirmed"]
+    page.get_by_role(
+        "button", name="Cancel this and later dates of Team retro from Tue 15 Dec 2026, 14:00"
+    ).click()
+    made = sorted(bookings_of(site, "ben"), key=lambda b: b.start)
+    assert [b.status for b in made] == ["confirmed", "cancelled", "cancelled", "cancelled"]
