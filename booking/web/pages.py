@@ -451,8 +451,17 @@ def rotate_feed() -> BaseResponse:
     return redirect(url_for("web.mine") + "#feed")
 
 
+@blp.app_errorhandler(403)
+def forbidden(error: Exception) -> Response | tuple[str, int]:
+    if request.path.startswith("/api/"):
+        return problem(403, "forbidden", "Not allowed", "Not allowed.")
+    return render_template(
+        "error.html", title="Not for you", message="This page is for the centre's staff."
+    ), 403
+
+
 @blp.app_errorhandler(404)
 def not_found(error: Exception) -> Response | tuple[str, int]:
     if request.path.startswith("/api/"):
         return problem(404, "not_found", "Not found", "No such address.")
-    return render_template("error.html", message="There is no such page."), 404
+    return render_template("error.html", title="Not found", message="There is no such page."), 404

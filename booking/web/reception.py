@@ -1,0 +1,151 @@
+"""Reception's pages: the live board, the day sheet and the roll-call to print."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from booking.clock import now
+from booking.errors import DomainError
+from booking.models import User
+from booking.services import attendance, bookings, occupancy, people
+from booking.services.access import RECEPTION_ROLES
+from booking.services.bookings import BookingDraft, BookingQuery
+from booking.services.rulebook import site_zone
+from booking.web.session import signed_in, signed_in_user
+
+blp = Blueprint("reception", __name__, url_prefix="/reception")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def staff_only(view: F) -> F:
+    """Reception, facility managers and admins; anyone else is told so (403)."""
+
+    @wraps(view)
+    @signed_in
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        user = signed_in_user()
+        if user is None or user.role not in RECEPTION_ROLES:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def _me() -> User:
+    user = signed_in_user()
+    assert user is not None
+    return user
+
+
+@blp.get("")
+@staff_only
+def board() -> str:
+    """Who is in now per floor, arrivals due in the next hour, today's no-shows, walk-ins."""
+    user, moment = _me(), now()
+    zone = site_zone()
+    today = moment.astimezone(zone).date()
+    day = occupancy.local_day(today)
+    soon = bookings.list_bookings(
+        user, BookingQuery(start=moment, end=moment + timedelta(hours=1), status=("confirmed",))
+    )
+    arrivals = [b for b in soon if b.start >= moment - attendance.check_in_from()]
+    missed = bookings.list_bookings(
+        user, BookingQuery(start=day.start, end=day.end, status=("no_show",))
+    )
+    state = occupancy.occupancy(user, moment)
+    desks = [
+        r
+        for floor in state["floors"]
+        for r in floor["resources"]
+        if r["kind"] == "desk" and r["units_free"] > 0
+    ]
+    closing = datetime.combine(today, time(17, 30)).replace(tzinfo=zone)
+    return render_template(
+        "reception/board.html",
+        state=state,
+        arrivals=arrivals,
+        missed=missed,
+        names=_names(),
+        people=[p for p in people.list_users(user) if p.tenant_id is not None],
+        desks=desks,
+        until=max(closing, moment + timedelta(hours=1)).strftime("%H:%M"),
+        refreshed=moment,
+    )
+
+
+def _names() -> dict[int, str]:
+    layout = occupancy.read_layout()
+    return {rid: place.name for rid, place in layout.places.items()}
+
+
+@blp.post("/bookings/<int:booking_id>/<any('check-in', 'check-out'):action>")
+@staff_only
+def attend(booking_id: int, action: str) -> BaseResponse:
+    user = _me()
+    act = attendance.check_in if action == "check-in" else attendance.check_out
+    try:
+        booking = act(user, booking_id, now())
+        flash(f"{booking.title}: {'checked in' if action == 'check-in' else 'checked out'}.")
+    except DomainError as refused:
+        flash(refused.detail)
+    return redirect(url_for("reception.board"))
+
+
+@blp.post("/walk-in")
+@staff_only
+def walk_in() -> BaseResponse:
+    """Book a desk for someone from now and check them in, in one go."""
+    user, moment = _me(), now()
+    try:
+        desk = int(request.form["resource_id"])
+        person = int(request.form["user_id"])
+        clock = time.fromisoformat(request.form.get("until", "17:30"))
+    except (KeyError, ValueError):
+        flash("Choose a desk, a person and until when.")
+        return redirect(url_for("reception.board"))
+    zone = site_zone()
+    end = datetime.combine(moment.astimezone(zone).date(), clock).replace(tzinfo=zone)
+    draft = BookingDraft(desk, None, end, "Walk-in", on_behalf_of=person, check_in=True)
+    try:
+        bookings.create_booking(user, draft, moment)
+        flash("Walk-in booked and checked in.")
+    except DomainError as refused:
+        flash(f"No walk-in: {refused.detail}")
+    return redirect(url_for("reception.board"))
+
+
+@blp.get("/day")
+@staff_only
+def day_sheet() -> str:
+    try:
+        day = date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        day = now().astimezone(site_zone()).date()
+    day = min(max(day, date(2000, 1, 1)), date(2200, 12, 31))
+    sheet = occupancy.day_sheet(_me(), day)
+    return render_template("reception/day.html", sheet=sheet, day=day)
+
+
+@blp.get("/roll-call")
+@staff_only
+def roll_call() -> str:
+    moment = now()
+    return render_template(
+        "reception/roll_call.html", roll=occupancy.roll_call(_me(), moment), at=moment
+    )
+
+
+def as_instant(text: str | None) -> datetime | None:
+    """An ISO 8601 instant from the views' plain data, for the ``local`` filter."""
+    return None if text is None else datetime.fromisoformat(text)
+
+
+@blp.app_template_filter("instant")
+def instant(text: str | None) -> datetime | None:
+    return as_instant(text)
