@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
-from booking.web import pages, reception
+from booking.web import pages, reception, staff
 from booking.web.session import register_session
 
 csrf = CSRFProtect()
@@ -28,3 +28,4 @@ def init_app(app: Flask, api_blueprints: list[Blueprint]) -> None:
     register_session(app)
     app.register_blueprint(pages.blp)
     app.register_blueprint(reception.blp)
+    app.register_blueprint(staff.blp)

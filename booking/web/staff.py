@@ -1,0 +1,167 @@
+"""Staff pages: the approvals queue, closures, and the rules in force on a resource."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from booking.clock import now
+from booking.errors import DomainError
+from booking.models import User
+from booking.services import approvals, bookings, closures
+from booking.services.access import CATALOGUE_ROLES, RECEPTION_ROLES
+from booking.services.bookings import BookingQuery
+from booking.services.resources import ResourceFilter, get_resource, list_resources
+from booking.services.rulebook import describe_rules, site_zone
+from booking.web.session import signed_in, signed_in_user
+from rules.localtime import LocalTimeError, localize
+
+blp = Blueprint("staff", __name__, url_prefix="/staff")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def for_roles(roles: frozenset[str]) -> Callable[[F], F]:
+    """Only signed-in people with one of ``roles``; anyone else gets a 403 page."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        @signed_in
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = signed_in_user()
+            if user is None or user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return cast(F, wrapper)
+
+    return decorate
+
+
+def _me() -> User:
+    user = signed_in_user()
+    assert user is not None
+    return user
+
+
+def _names() -> dict[int, str]:
+    return {r.id: r.name for r in list_resources(ResourceFilter())}
+
+
+@blp.get("/approvals")
+@for_roles(CATALOGUE_ROLES)
+def approval_queue() -> str:
+    """Bookings waiting for approval, soonest deadline first."""
+    waiting = bookings.list_bookings(_me(), BookingQuery(status=("pending",), limit=1000))
+    waiting.sort(key=lambda b: (b.approval_due_at or b.start, b.start))
+    return render_template("staff/approvals.html", waiting=waiting, names=_names())
+
+
+@blp.post("/approvals/<int:booking_id>/<any(approve, reject):decision>")
+@for_roles(CATALOGUE_ROLES)
+def decide(booking_id: int, decision: str) -> BaseResponse:
+    reason = request.form.get("reason", "").strip()[:500] or None
+    try:
+        if decision == "approve":
+            made = approvals.approve_booking(_me(), booking_id, reason, now())
+        elif reason is None:
+            flash("Say why it is rejected: the booker sees the reason.")
+            return redirect(url_for("staff.approval_queue"))
+        else:
+            made = approvals.reject_booking(_me(), booking_id, reason, now())
+        flash(f"{made.title}: {'approved' if decision == 'approve' else 'rejected'}.")
+    except DomainError as refused:
+        flash(refused.detail)
+    return redirect(url_for("staff.approval_queue"))
+
+
+@blp.get("/closures")
+@for_roles(CATALOGUE_ROLES)
+def closure_list() -> str:
+    moment = now()
+    return render_template(
+        "staff/closures.html",
+        closures=closures.list_closures(None, moment, None),
+        resources=list_resources(ResourceFilter()),
+        names=_names(),
+        today=moment.astimezone(site_zone()).date().isoformat(),
+        errors={},
+        form={},
+    )
+
+
+def _instant(day: str, clock: str) -> datetime:
+    return localize(
+        datetime.combine(date.fromisoformat(day), time.fromisoformat(clock)), site_zone()
+    )
+
+
+@blp.post("/closures")
+@for_roles(CATALOGUE_ROLES)
+def add_closure() -> BaseResponse | tuple[str, int]:
+    fields = ("resource_id", "start_date", "start_time", "end_date", "end_time", "reason")
+    form = {key: request.form.get(key, "").strip() for key in fields}
+    errors: dict[str, str] = {}
+    try:
+        start = _instant(form["start_date"], form["start_time"] or "00:00")
+    except (ValueError, LocalTimeError):
+        errors["start"] = "Give the first day (and a time, or midnight)."
+    try:
+        end = _instant(form["end_date"], form["end_time"] or "00:00")
+    except (ValueError, LocalTimeError):
+        errors["end"] = "Give the day it reopens (and a time, or midnight)."
+    if not form["reason"]:
+        errors["reason"] = "Say why: bookers see it."
+    if not errors and end <= start:
+        errors["end"] = "It must reopen after it closes."
+    resource_id = int(form["resource_id"]) if form["resource_id"].isdigit() else None
+    if errors:
+        moment = now()
+        page = render_template(
+            "staff/closures.html",
+            closures=closures.list_closures(None, moment, None),
+            resources=list_resources(ResourceFilter()),
+            names=_names(),
+            today=moment.astimezone(site_zone()).date().isoformat(),
+            errors=errors,
+            form=form,
+        )
+        return page, 422
+    try:
+        made = closures.create_closure(_me(), resource_id, start, end, form["reason"], now())
+        hit = len(made.affected_bookings or [])
+        flash(f"Closed. {hit} booking(s) fall inside it: let their bookers know.")
+    except DomainError as refused:
+        flash(refused.detail)
+    return redirect(url_for("staff.closure_list"))
+
+
+@blp.post("/closures/<int:closure_id>/delete")
+@for_roles(CATALOGUE_ROLES)
+def remove_closure(closure_id: int) -> BaseResponse:
+    try:
+        closures.delete_closure(_me(), closure_id)
+        flash("The closure is lifted.")
+    except DomainError as refused:
+        flash(refused.detail)
+    return redirect(url_for("staff.closure_list"))
+
+
+@blp.get("/resources")
+@for_roles(RECEPTION_ROLES)
+def resource_list() -> str:
+    return render_template("staff/resources.html", resources=list_resources(ResourceFilter()))
+
+
+@blp.get("/resources/<int:resource_id>")
+@for_roles(RECEPTION_ROLES)
+def resource_rules(resource_id: int) -> str:
+    try:
+        resource = get_resource(resource_id)
+    except DomainError:
+        abort(404)
+    return render_template("staff/rules.html", resource=resource, rules=describe_rules(resource))
