@@ -2,52 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from functools import wraps
-from typing import Any, TypeVar, cast
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.clock import now
 from booking.errors import DomainError
-from booking.models import User
 from booking.services import attendance, bookings, occupancy, people
 from booking.services.access import RECEPTION_ROLES
 from booking.services.bookings import BookingDraft, BookingQuery
 from booking.services.rulebook import site_zone
-from booking.web.session import signed_in, signed_in_user
+from booking.web.session import for_roles, me
 
 blp = Blueprint("reception", __name__, url_prefix="/reception")
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def staff_only(view: F) -> F:
-    """Reception, facility managers and admins; anyone else is told so (403)."""
-
-    @wraps(view)
-    @signed_in
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        user = signed_in_user()
-        if user is None or user.role not in RECEPTION_ROLES:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return cast(F, wrapper)
-
-
-def _me() -> User:
-    user = signed_in_user()
-    assert user is not None
-    return user
 
 
 @blp.get("")
-@staff_only
+@for_roles(RECEPTION_ROLES)
 def board() -> str:
     """Who is in now per floor, arrivals due in the next hour, today's no-shows, walk-ins."""
-    user, moment = _me(), now()
+    user, moment = me(), now()
     zone = site_zone()
     today = moment.astimezone(zone).date()
     day = occupancy.local_day(today)
@@ -85,9 +60,9 @@ def _names() -> dict[int, str]:
 
 
 @blp.post("/bookings/<int:booking_id>/<any('check-in', 'check-out'):action>")
-@staff_only
+@for_roles(RECEPTION_ROLES)
 def attend(booking_id: int, action: str) -> BaseResponse:
-    user = _me()
+    user = me()
     act = attendance.check_in if action == "check-in" else attendance.check_out
     try:
         booking = act(user, booking_id, now())
@@ -98,10 +73,10 @@ def attend(booking_id: int, action: str) -> BaseResponse:
 
 
 @blp.post("/walk-in")
-@staff_only
+@for_roles(RECEPTION_ROLES)
 def walk_in() -> BaseResponse:
     """Book a desk for someone from now and check them in, in one go."""
-    user, moment = _me(), now()
+    user, moment = me(), now()
     try:
         desk = int(request.form["resource_id"])
         person = int(request.form["user_id"])
@@ -121,23 +96,23 @@ def walk_in() -> BaseResponse:
 
 
 @blp.get("/day")
-@staff_only
+@for_roles(RECEPTION_ROLES)
 def day_sheet() -> str:
     try:
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
         day = now().astimezone(site_zone()).date()
     day = min(max(day, date(2000, 1, 1)), date(2200, 12, 31))
-    sheet = occupancy.day_sheet(_me(), day)
+    sheet = occupancy.day_sheet(me(), day)
     return render_template("reception/day.html", sheet=sheet, day=day)
 
 
 @blp.get("/roll-call")
-@staff_only
+@for_roles(RECEPTION_ROLES)
 def roll_call() -> str:
     moment = now()
     return render_template(
-        "reception/roll_call.html", roll=occupancy.roll_call(_me(), moment), at=moment
+        "reception/roll_call.html", roll=occupancy.roll_call(me(), moment), at=moment
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, g, redirect, request, session, url_for
+from flask import Flask, abort, g, redirect, request, session, url_for
 
 from booking.extensions import db
 from booking.models import User
@@ -45,6 +45,30 @@ def signed_in(view: F) -> F:
         return view(*args, **kwargs)
 
     return cast(F, wrapper)
+
+
+def for_roles(roles: frozenset[str]) -> Callable[[F], F]:
+    """Only signed-in people with one of ``roles``; anyone else gets a 403 page."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        @signed_in
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = signed_in_user()
+            if user is None or user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return cast(F, wrapper)
+
+    return decorate
+
+
+def me() -> User:
+    """The signed-in user, in a view that requires one."""
+    user = signed_in_user()
+    assert user is not None
+    return user
 
 
 def register_session(app: Flask) -> None:

@@ -2,50 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time
-from functools import wraps
-from typing import Any, TypeVar, cast
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.clock import now
 from booking.errors import DomainError
-from booking.models import User
 from booking.services import approvals, bookings, closures
 from booking.services.access import CATALOGUE_ROLES, RECEPTION_ROLES
 from booking.services.bookings import BookingQuery
 from booking.services.resources import ResourceFilter, get_resource, list_resources
 from booking.services.rulebook import describe_rules, site_zone
-from booking.web.session import signed_in, signed_in_user
+from booking.web.session import for_roles, me
 from rules.localtime import LocalTimeError, localize
 
 blp = Blueprint("staff", __name__, url_prefix="/staff")
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def for_roles(roles: frozenset[str]) -> Callable[[F], F]:
-    """Only signed-in people with one of ``roles``; anyone else gets a 403 page."""
-
-    def decorate(view: F) -> F:
-        @wraps(view)
-        @signed_in
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            user = signed_in_user()
-            if user is None or user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return cast(F, wrapper)
-
-    return decorate
-
-
-def _me() -> User:
-    user = signed_in_user()
-    assert user is not None
-    return user
 
 
 def _names() -> dict[int, str]:
@@ -56,7 +28,7 @@ def _names() -> dict[int, str]:
 @for_roles(CATALOGUE_ROLES)
 def approval_queue() -> str:
     """Bookings waiting for approval, soonest deadline first."""
-    waiting = bookings.list_bookings(_me(), BookingQuery(status=("pending",), limit=1000))
+    waiting = bookings.list_bookings(me(), BookingQuery(status=("pending",), limit=1000))
     waiting.sort(key=lambda b: (b.approval_due_at or b.start, b.start))
     return render_template("staff/approvals.html", waiting=waiting, names=_names())
 
@@ -67,21 +39,19 @@ def decide(booking_id: int, decision: str) -> BaseResponse:
     reason = request.form.get("reason", "").strip()[:500] or None
     try:
         if decision == "approve":
-            made = approvals.approve_booking(_me(), booking_id, reason, now())
+            made = approvals.approve_booking(me(), booking_id, reason, now())
         elif reason is None:
             flash("Say why it is rejected: the booker sees the reason.")
             return redirect(url_for("staff.approval_queue"))
         else:
-            made = approvals.reject_booking(_me(), booking_id, reason, now())
+            made = approvals.reject_booking(me(), booking_id, reason, now())
         flash(f"{made.title}: {'approved' if decision == 'approve' else 'rejected'}.")
     except DomainError as refused:
         flash(refused.detail)
     return redirect(url_for("staff.approval_queue"))
 
 
-@blp.get("/closures")
-@for_roles(CATALOGUE_ROLES)
-def closure_list() -> str:
+def _closure_page(errors: dict[str, str], form: dict[str, str]) -> str:
     moment = now()
     return render_template(
         "staff/closures.html",
@@ -89,9 +59,15 @@ def closure_list() -> str:
         resources=list_resources(ResourceFilter()),
         names=_names(),
         today=moment.astimezone(site_zone()).date().isoformat(),
-        errors={},
-        form={},
+        errors=errors,
+        form=form,
     )
+
+
+@blp.get("/closures")
+@for_roles(CATALOGUE_ROLES)
+def closure_list() -> str:
+    return _closure_page({}, {})
 
 
 def _instant(day: str, clock: str) -> datetime:
@@ -120,19 +96,9 @@ def add_closure() -> BaseResponse | tuple[str, int]:
         errors["end"] = "It must reopen after it closes."
     resource_id = int(form["resource_id"]) if form["resource_id"].isdigit() else None
     if errors:
-        moment = now()
-        page = render_template(
-            "staff/closures.html",
-            closures=closures.list_closures(None, moment, None),
-            resources=list_resources(ResourceFilter()),
-            names=_names(),
-            today=moment.astimezone(site_zone()).date().isoformat(),
-            errors=errors,
-            form=form,
-        )
-        return page, 422
+        return _closure_page(errors, form), 422
     try:
-        made = closures.create_closure(_me(), resource_id, start, end, form["reason"], now())
+        made = closures.create_closure(me(), resource_id, start, end, form["reason"], now())
         hit = len(made.affected_bookings or [])
         flash(f"Closed. {hit} booking(s) fall inside it: let their bookers know.")
     except DomainError as refused:
@@ -144,7 +110,7 @@ def add_closure() -> BaseResponse | tuple[str, int]:
 @for_roles(CATALOGUE_ROLES)
 def remove_closure(closure_id: int) -> BaseResponse:
     try:
-        closures.delete_closure(_me(), closure_id)
+        closures.delete_closure(me(), closure_id)
         flash("The closure is lifted.")
     except DomainError as refused:
         flash(refused.detail)
