@@ -83,19 +83,19 @@ def page(chromium: Any) -> Iterator[Any]:
 
 
 def check_page(page: Any, name: str) -> None:
-    """Fail on serious or critical accessibility violations; photograph the page at
-    desktop and phone widths."""
+    """At desktop and at phone width: fail on serious or critical accessibility
+    violations, and photograph the page."""
     _require(AXE.exists(), "axe-core is not installed (npm install --prefix tests/browser)")
     page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".filter(v => ['serious', 'critical'].includes(v.impact))"
-        ".map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)"
-    )
-    assert found == [], f"{name}: {found}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for label, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
+        found = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)"
+        )
+        assert found == [], f"{name} at {label} width: {found}"
         page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
 
