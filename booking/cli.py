@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import click
 from flask import Flask, current_app
@@ -53,7 +54,13 @@ def create_user(email: str, name: str, role: str, tenant: str | None) -> None:
 def set_password(email: str) -> None:
     """Set EMAIL's password for the web pages (asked twice; read from standard input
     when piped)."""
-    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    stdin = sys.stdin
+    if stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:  # piped: the password and its repetition, one line each
+        password, again = (stdin.readline().rstrip("\r\n") for _ in range(2))
+        if password != again:
+            raise click.ClickException("The two passwords do not match.")
     try:
         passwords.set_password(email, password)
     except DomainError as error:
