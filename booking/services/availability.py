@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 from bisect import insort
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from booking.extensions import db
 from booking.models import Booking, Closure, Resource, User
@@ -74,21 +73,24 @@ class _Catalogue:
 
     bookable: set[int]
     descendants: dict[int, list[int]]
-    rules: dict[int, Mapping[str, Any]]
+    #: Each resource's own rules as the database holds them (JSON text), when it has any.
+    rules: dict[int, str]
     memo: dict[tuple[int | str, ...], RuleSet]
 
     @classmethod
     def read(cls) -> _Catalogue:
         bookable: set[int] = set()
         descendants: dict[int, list[int]] = defaultdict(list)
-        rules: dict[int, Mapping[str, Any]] = {}
+        rules: dict[int, str] = {}
+        # the rules are read as text: most resources share a few combinations, and only
+        # each distinct one needs decoding (see rules_of)
         rows = db.session.execute(
-            select(Resource.id, Resource.path, Resource.bookable, Resource.rules)
+            select(Resource.id, Resource.path, Resource.bookable, cast(Resource.rules, Text))
         )
         for rid, path, is_bookable, own in rows:
             if is_bookable:
                 bookable.add(rid)
-            if own:
+            if own and own not in ("{}", "null"):
                 rules[rid] = own
             for ancestor in ancestors_on_path(path):
                 descendants[ancestor].append(rid)
@@ -100,12 +102,12 @@ class _Catalogue:
         search reads only its values, never ``sources``."""
         chain = [rid for rid in resource.ancestor_ids if rid in self.rules]
         own = self.rules.get(resource.id)
-        key = (*chain, json.dumps(own, sort_keys=True) if own else "")
+        key = (*chain, own or "")
         if key not in self.memo:
             site = Layer(None, current_app.config["SITE_RULES"])
-            layers = [site, *(Layer(rid, self.rules[rid]) for rid in chain)]
+            layers = [site, *(Layer(rid, json.loads(self.rules[rid])) for rid in chain)]
             if own:
-                layers.append(Layer(resource.id, own))
+                layers.append(Layer(resource.id, json.loads(own)))
             self.memo[key] = effective_rules(layers)
         return self.memo[key]
 
