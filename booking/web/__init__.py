@@ -10,7 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
-from booking.web import pages, reception, staff
+from booking.web import finding, my_bookings, reception, signing_in, staff  # noqa: F401 - their views join blp
+from booking.web.blueprint import blp
 from booking.web.session import register_session
 
 csrf = CSRFProtect()
@@ -26,6 +27,6 @@ def init_app(app: Flask, api_blueprints: list[Blueprint]) -> None:
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)
     register_session(app)
-    app.register_blueprint(pages.blp)
+    app.register_blueprint(blp)
     app.register_blueprint(reception.blp)
     app.register_blueprint(staff.blp)

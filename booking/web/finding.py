@@ -1,13 +1,12 @@
-"""The pages: sign in, find and book, my bookings. Thin views over the services."""
+"""Finding free space and booking it: the day's timeline, the form, the alternatives."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.clock import now
@@ -17,45 +16,24 @@ from booking.errors import (
     InvalidFieldsError,
     RuleViolationError,
     SeriesRefusedError,
-    problem,
 )
-from booking.models import KINDS, OCCUPYING, Booking
-from booking.services import attendance, bookings, feeds, passwords, series
+from booking.models import KINDS
+from booking.services import bookings, series
 from booking.services.availability import Match, search_availability
-from booking.services.bookings import BookingDraft, BookingQuery
+from booking.services.bookings import BookingDraft
 from booking.services.resources import ResourceFilter, get_resource
 from booking.services.rulebook import site_zone
 from booking.services.series import SeriesDraft
-from booking.web.session import forget, remember, signed_in, signed_in_user
+from booking.web.blueprint import blp
+from booking.web.session import signed_in, signed_in_user
 from rules import Interval
 from rules.localtime import LocalTimeError, localize
-
-blp = Blueprint("web", __name__)
 
 #: The day the timeline shows, in local hours.
 DAY_START, DAY_END = 7, 21
 DURATIONS = {"PT30M": "30 minutes", "PT1H": "1 hour", "PT2H": "2 hours", "PT3H": "3 hours",
              "PT4H": "4 hours", "PT8H": "All day (8 hours)"}  # fmt: skip
 BOOKABLE_KINDS = [k for k in KINDS if k not in ("building", "floor", "zone")]
-
-
-# --- presentation ----------------------------------------------------------------------
-
-
-@blp.app_template_filter("local")
-def local_time(moment: datetime, style: str = "full") -> str:
-    """An instant as people read it here: ``Tue 1 Dec 2026, 09:00`` (or just the time)."""
-    shown = moment.astimezone(site_zone())
-    if style == "time":
-        return shown.strftime("%H:%M")
-    if style == "date":
-        return shown.strftime("%a %-d %b %Y")
-    return shown.strftime("%a %-d %b %Y, %H:%M")
-
-
-@blp.app_template_filter("words")
-def words(code: str) -> str:
-    return code.replace("_", " ")
 
 
 def _local_day(day: date) -> Interval:
@@ -67,48 +45,6 @@ def _local_day(day: date) -> Interval:
 
 def _today() -> date:
     return now().astimezone(site_zone()).date()
-
-
-# --- signing in --------------------------------------------------------------------------
-
-
-def _safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path on this site only."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.netloc and not parts.scheme:
-            return target
-    return url_for("web.find")
-
-
-@blp.get("/")
-def home() -> BaseResponse:
-    return redirect(url_for("web.find" if signed_in_user() else "web.sign_in"))
-
-
-@blp.route("/sign-in", methods=["GET", "POST"])
-def sign_in() -> BaseResponse | tuple[str, int] | str:
-    target = _safe_next(request.values.get("next"))
-    if request.method == "GET":
-        return render_template("sign_in.html", next=target, email="", error=None)
-    email = request.form.get("email", "")
-    try:
-        user = passwords.sign_in(email, request.form.get("password", ""), now())
-    except (passwords.SignInRefusedError, passwords.TooManyAttemptsError) as refused:
-        page = render_template("sign_in.html", next=target, email=email, error=refused.detail)
-        return page, refused.status
-    remember(user)
-    return redirect(target)
-
-
-@blp.post("/sign-out")
-def sign_out() -> BaseResponse:
-    forget()
-    flash("You are signed out.")
-    return redirect(url_for("web.sign_in"))
-
-
-# --- find and book -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -322,146 +258,3 @@ def book_offer(resource_id: int) -> BaseResponse | tuple[str, int]:
         return redirect(url_for("web.book", resource_id=resource_id))
     flash("Booked. It is in your bookings below.")
     return redirect(url_for("web.booking_page", booking_id=made.id))
-
-
-# --- my bookings -------------------------------------------------------------------------
-
-
-def _feed_links() -> dict[str, Any]:
-    user = signed_in_user()
-    assert user is not None
-    secret = feeds.feed_secret(user, now())
-    mine = url_for("feeds.mine_feed", secret=secret, _external=True)
-    webcal = "webcal://" + mine.split("://", 1)[1]
-    name = "HWIC bookings"
-    return {
-        "url": mine,
-        "webcal": webcal,
-        "google": "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=""),
-        "outlook": "https://outlook.live.com/calendar/0/addfromweb?"
-        + urlencode({"url": mine, "name": name}),
-        "tenant": url_for("feeds.tenant_feed", secret=secret, _external=True)
-        if user.tenant_id
-        else None,
-    }
-
-
-@blp.get("/bookings")
-@signed_in
-def mine() -> str:
-    """Your bookings, upcoming and of the last 30 days, and your calendar feed."""
-    user = signed_in_user()
-    assert user is not None
-    moment = now()
-    listed = bookings.list_bookings(
-        user, BookingQuery(start=moment - timedelta(days=30), mine=True, limit=1000)
-    )
-    upcoming = [b for b in listed if b.end > moment]
-    past = [b for b in listed if b.end <= moment][::-1]
-    return render_template(
-        "mine.html",
-        upcoming=upcoming,
-        past=past,
-        names=_resource_names(listed),
-        checkable=lambda b: _checkable(b, moment),
-        open_statuses=OCCUPYING,
-        feed=_feed_links(),
-    )
-
-
-def _resource_names(listed: list[Booking]) -> dict[int, str]:
-    return {rid: get_resource(rid).name for rid in {b.resource_id for b in listed}}
-
-
-def _checkable(booking: Booking, moment: datetime) -> bool:
-    opens = booking.start - attendance.check_in_from()
-    return booking.status == "confirmed" and opens <= moment < booking.end
-
-
-@blp.get("/bookings/<int:booking_id>")
-@signed_in
-def booking_page(booking_id: int) -> str:
-    user = signed_in_user()
-    assert user is not None
-    try:
-        booking = bookings.get_booking(user, booking_id)
-    except DomainError:
-        abort(404)
-    return render_template(
-        "booking.html",
-        booking=booking,
-        resource=get_resource(booking.resource_id),
-        checkable=_checkable(booking, now()),
-        open_statuses=OCCUPYING,
-    )
-
-
-def _act(action: str, booking_id: int) -> BaseResponse:
-    user = signed_in_user()
-    assert user is not None
-    done = {
-        "cancel": (bookings.cancel_booking, "Cancelled."),
-        "check-in": (attendance.check_in, "Checked in. Welcome!"),
-    }[action]
-    try:
-        done[0](user, booking_id, now())
-        flash(done[1])
-    except DomainError as refused:
-        flash(refused.detail)
-    return redirect(request.form.get("back") or url_for("web.mine"))
-
-
-@blp.post("/bookings/<int:booking_id>/cancel")
-@signed_in
-def cancel(booking_id: int) -> BaseResponse:
-    return _act("cancel", booking_id)
-
-
-@blp.post("/bookings/<int:booking_id>/check-in")
-@signed_in
-def check_in(booking_id: int) -> BaseResponse:
-    return _act("check-in", booking_id)
-
-
-@blp.post("/bookings/<int:booking_id>/cancel-following")
-@signed_in
-def cancel_following(booking_id: int) -> BaseResponse:
-    """Cancel a repeating booking from this date on."""
-    user = signed_in_user()
-    assert user is not None
-    try:
-        booking = bookings.get_booking(user, booking_id)
-        if booking.series_id is None:
-            abort(404)
-        view = series.cancel_series(user, booking.series_id, booking.id, now())
-        left = sum(1 for b in view.bookings if b.status in OCCUPYING)
-        flash(f"Cancelled this date and the ones after it; {left} still booked.")
-    except DomainError as refused:
-        flash(refused.detail)
-    return redirect(url_for("web.mine"))
-
-
-@blp.post("/feeds/rotate")
-@signed_in
-def rotate_feed() -> BaseResponse:
-    user = signed_in_user()
-    assert user is not None
-    feeds.rotate_feed_secret(user, now())
-    flash("Your calendar feed has a new address; the old one no longer works.")
-    return redirect(url_for("web.mine") + "#feed")
-
-
-@blp.app_errorhandler(403)
-def forbidden(error: Exception) -> Response | tuple[str, int]:
-    if request.path.startswith("/api/"):
-        return problem(403, "forbidden", "Not allowed", "Not allowed.")
-    return render_template(
-        "error.html", title="Not for you", message="This page is for the centre's staff."
-    ), 403
-
-
-@blp.app_errorhandler(404)
-def not_found(error: Exception) -> Response | tuple[str, int]:
-    if request.path.startswith("/api/"):
-        return problem(404, "not_found", "Not found", "No such address.")
-    return render_template("error.html", title="Not found", message="There is no such page."), 404

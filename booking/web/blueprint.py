@@ -1,0 +1,44 @@
+"""The pages' blueprint, what templates use to show times, and the error pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Response, render_template, request
+
+from booking.errors import problem
+from booking.services.rulebook import site_zone
+
+blp = Blueprint("web", __name__)
+
+
+@blp.app_template_filter("local")
+def local_time(moment: datetime, style: str = "full") -> str:
+    """An instant as people read it here: ``Tue 1 Dec 2026, 09:00`` (or just the time)."""
+    shown = moment.astimezone(site_zone())
+    if style == "time":
+        return shown.strftime("%H:%M")
+    if style == "date":
+        return shown.strftime("%a %-d %b %Y")
+    return shown.strftime("%a %-d %b %Y, %H:%M")
+
+
+@blp.app_template_filter("words")
+def words(code: str) -> str:
+    return code.replace("_", " ")
+
+
+@blp.app_errorhandler(403)
+def forbidden(error: Exception) -> Response | tuple[str, int]:
+    if request.path.startswith("/api/"):
+        return problem(403, "forbidden", "Not allowed", "Not allowed.")
+    return render_template(
+        "error.html", title="Not for you", message="This page is for the centre's staff."
+    ), 403
+
+
+@blp.app_errorhandler(404)
+def not_found(error: Exception) -> Response | tuple[str, int]:
+    if request.path.startswith("/api/"):
+        return problem(404, "not_found", "Not found", "No such address.")
+    return render_template("error.html", title="Not found", message="There is no such page."), 404

@@ -1,0 +1,145 @@
+"""My bookings: what I have booked, cancelling and checking in, my calendar feed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from booking.clock import now
+from booking.errors import (
+    DomainError,
+)
+from booking.models import OCCUPYING, Booking
+from booking.services import attendance, bookings, feeds, series
+from booking.services.bookings import BookingQuery
+from booking.services.resources import get_resource
+from booking.web.blueprint import blp
+from booking.web.session import signed_in, signed_in_user
+
+
+def _feed_links() -> dict[str, Any]:
+    user = signed_in_user()
+    assert user is not None
+    secret = feeds.feed_secret(user, now())
+    mine = url_for("feeds.mine_feed", secret=secret, _external=True)
+    webcal = "webcal://" + mine.split("://", 1)[1]
+    name = "HWIC bookings"
+    return {
+        "url": mine,
+        "webcal": webcal,
+        "google": "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=""),
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?"
+        + urlencode({"url": mine, "name": name}),
+        "tenant": url_for("feeds.tenant_feed", secret=secret, _external=True)
+        if user.tenant_id
+        else None,
+    }
+
+
+@blp.get("/bookings")
+@signed_in
+def mine() -> str:
+    """Your bookings, upcoming and of the last 30 days, and your calendar feed."""
+    user = signed_in_user()
+    assert user is not None
+    moment = now()
+    listed = bookings.list_bookings(
+        user, BookingQuery(start=moment - timedelta(days=30), mine=True, limit=1000)
+    )
+    upcoming = [b for b in listed if b.end > moment]
+    past = [b for b in listed if b.end <= moment][::-1]
+    return render_template(
+        "mine.html",
+        upcoming=upcoming,
+        past=past,
+        names=_resource_names(listed),
+        checkable=lambda b: _checkable(b, moment),
+        open_statuses=OCCUPYING,
+        feed=_feed_links(),
+    )
+
+
+def _resource_names(listed: list[Booking]) -> dict[int, str]:
+    return {rid: get_resource(rid).name for rid in {b.resource_id for b in listed}}
+
+
+def _checkable(booking: Booking, moment: datetime) -> bool:
+    opens = booking.start - attendance.check_in_from()
+    return booking.status == "confirmed" and opens <= moment < booking.end
+
+
+@blp.get("/bookings/<int:booking_id>")
+@signed_in
+def booking_page(booking_id: int) -> str:
+    user = signed_in_user()
+    assert user is not None
+    try:
+        booking = bookings.get_booking(user, booking_id)
+    except DomainError:
+        abort(404)
+    return render_template(
+        "booking.html",
+        booking=booking,
+        resource=get_resource(booking.resource_id),
+        checkable=_checkable(booking, now()),
+        open_statuses=OCCUPYING,
+    )
+
+
+def _act(action: str, booking_id: int) -> BaseResponse:
+    user = signed_in_user()
+    assert user is not None
+    done = {
+        "cancel": (bookings.cancel_booking, "Cancelled."),
+        "check-in": (attendance.check_in, "Checked in. Welcome!"),
+    }[action]
+    try:
+        done[0](user, booking_id, now())
+        flash(done[1])
+    except DomainError as refused:
+        flash(refused.detail)
+    return redirect(request.form.get("back") or url_for("web.mine"))
+
+
+@blp.post("/bookings/<int:booking_id>/cancel")
+@signed_in
+def cancel(booking_id: int) -> BaseResponse:
+    return _act("cancel", booking_id)
+
+
+@blp.post("/bookings/<int:booking_id>/check-in")
+@signed_in
+def check_in(booking_id: int) -> BaseResponse:
+    return _act("check-in", booking_id)
+
+
+@blp.post("/bookings/<int:booking_id>/cancel-following")
+@signed_in
+def cancel_following(booking_id: int) -> BaseResponse:
+    """Cancel a repeating booking from this date on."""
+    user = signed_in_user()
+    assert user is not None
+    try:
+        booking = bookings.get_booking(user, booking_id)
+        if booking.series_id is None:
+            abort(404)
+        view = series.cancel_series(user, booking.series_id, booking.id, now())
+        left = sum(1 for b in view.bookings if b.status in OCCUPYING)
+        flash(f"Cancelled this date and the ones after it; {left} still booked.")
+    except DomainError as refused:
+        flash(refused.detail)
+    return redirect(url_for("web.mine"))
+
+
+@blp.post("/feeds/rotate")
+@signed_in
+def rotate_feed() -> BaseResponse:
+    user = signed_in_user()
+    assert user is not None
+    feeds.rotate_feed_secret(user, now())
+    flash("Your calendar feed has a new address; the old one no longer works.")
+    return redirect(url_for("web.mine") + "#feed")

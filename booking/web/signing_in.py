@@ -1,0 +1,49 @@
+"""Signing in and out of the web pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from booking.clock import now
+from booking.services import passwords
+from booking.web.blueprint import blp
+from booking.web.session import forget, remember, signed_in_user
+
+
+def _safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this site only."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.netloc and not parts.scheme:
+            return target
+    return url_for("web.find")
+
+
+@blp.get("/")
+def home() -> BaseResponse:
+    return redirect(url_for("web.find" if signed_in_user() else "web.sign_in"))
+
+
+@blp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> BaseResponse | tuple[str, int] | str:
+    target = _safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return render_template("sign_in.html", next=target, email="", error=None)
+    email = request.form.get("email", "")
+    try:
+        user = passwords.sign_in(email, request.form.get("password", ""), now())
+    except (passwords.SignInRefusedError, passwords.TooManyAttemptsError) as refused:
+        page = render_template("sign_in.html", next=target, email=email, error=refused.detail)
+        return page, refused.status
+    remember(user)
+    return redirect(target)
+
+
+@blp.post("/sign-out")
+def sign_out() -> BaseResponse:
+    forget()
+    flash("You are signed out.")
+    return redirect(url_for("web.sign_in"))
