@@ -17,6 +17,7 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from booking.api.context import actor, now
+from booking.clock import today
 from booking.errors import NotAcceptableError
 from booking.schemas.occupancy import (
     DaySheetQuerySchema,
@@ -26,7 +27,6 @@ from booking.schemas.occupancy import (
     RollCallSchema,
 )
 from booking.services import occupancy
-from booking.services.rulebook import site_zone
 
 blp = Blueprint(
     "occupancy", __name__, url_prefix="/api/v1", description="Reception: who is in, and when"
@@ -139,7 +139,7 @@ def get_day_sheet(args: dict[str, Any]) -> Response:
     """The day sheet: a local day's bookings by resource, with their statuses (JSON, or
     CSV with `Accept: text/csv`)."""
     as_csv = _wants_csv(csv_too=True)
-    day: date = args.get("date") or now().astimezone(site_zone()).date()
+    day: date = args.get("date") or today()
     sheet = occupancy.day_sheet(actor(), day, args.get("status", ()))
     return _answer(sheet, _sheet_rows, DAY_SHEET_COLUMNS, f"day-sheet-{day}.csv", as_csv=as_csv)
 

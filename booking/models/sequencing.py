@@ -2,7 +2,8 @@
 
 Calendar apps take an event with a higher SEQUENCE as the newer version (RFC 5545), so
 every such change must raise it, whichever service makes it. Changes made through the
-ORM are caught here, at flush; the jobs' bulk updates raise it themselves.
+ORM are caught here, at flush; the jobs' bulk updates raise it in
+``booking.services.lifecycle.move_all``.
 """
 
 from __future__ import annotations

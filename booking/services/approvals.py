@@ -12,15 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 
 from booking.errors import StateConflictError
-from booking.extensions import db
 from booking.models import Booking, User
 from booking.schemas.fields import local_iso
 from booking.services import audit
 from booking.services.access import APPROVER_ROLES, require_role, visible_booking
-from booking.services.lifecycle import require_status
+from booking.services.lifecycle import move_all, require_status
 from booking.services.transactions import transactional
 from rules.durations import parse_duration
 
@@ -77,15 +76,10 @@ def expire_pending(now: datetime) -> list[int]:
 
     A conditional update: each expires once, however many processes run this at once.
     """
-    query = (
-        update(Booking)
-        .where(
-            Booking.status == "pending",
-            or_(Booking.approval_due_at <= now, Booking.start <= now),
-        )
-        .values(status="expired", updated_at=now, sequence=Booking.sequence + 1)
-        .returning(Booking.id)
+    return move_all(
+        "pending",
+        "expired",
+        "expired",
+        now,
+        or_(Booking.approval_due_at <= now, Booking.start <= now),
     )
-    expired = list(db.session.scalars(query.execution_options(synchronize_session=False)))
-    audit.record_service_changes(expired, "expired", now, {"status": ["pending", "expired"]})
-    return expired

@@ -15,7 +15,6 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import update
 
 from booking.errors import StateConflictError
 from booking.extensions import db
@@ -23,7 +22,7 @@ from booking.models import Booking, Resource, User
 from booking.schemas.fields import local_iso
 from booking.services import audit
 from booking.services.access import visible_booking
-from booking.services.lifecycle import require_open, require_status
+from booking.services.lifecycle import move_all, require_open, require_status
 from booking.services.rulebook import rules_of, rules_of_every_resource, site_zone
 from booking.services.transactions import transactional
 from rules import RuleSet
@@ -154,19 +153,15 @@ def release_no_shows(now: datetime) -> list[int]:
     """
     released: list[int] = []
     for grace, resource_ids in _requiring_check_in().items():
-        query = (
-            update(Booking)
-            .where(
-                Booking.status == "confirmed",
-                Booking.resource_id.in_(resource_ids),
-                Booking.start <= now - grace,
-                Booking.occupied_start <= now - grace,  # implied; lets the index bound it
-            )
-            .values(status="no_show", updated_at=now, sequence=Booking.sequence + 1)
-            .returning(Booking.id)
+        released += move_all(
+            "confirmed",
+            "no_show",
+            "no_show",
+            now,
+            Booking.resource_id.in_(resource_ids),
+            Booking.start <= now - grace,
+            Booking.occupied_start <= now - grace,  # implied; lets the index bound it
         )
-        released += db.session.scalars(query.execution_options(synchronize_session=False))
-    audit.record_service_changes(released, "no_show", now, {"status": ["confirmed", "no_show"]})
     return released
 
 
@@ -174,12 +169,4 @@ def release_no_shows(now: datetime) -> list[int]:
 def complete_checked_in(now: datetime) -> list[int]:
     """The ``complete-checked-in`` job: checked-in bookings whose end has passed without a
     check-out become ``completed``; their ids."""
-    query = (
-        update(Booking)
-        .where(Booking.status == "checked_in", Booking.end <= now)
-        .values(status="completed", updated_at=now, sequence=Booking.sequence + 1)
-        .returning(Booking.id)
-    )
-    done = list(db.session.scalars(query.execution_options(synchronize_session=False)))
-    audit.record_service_changes(done, "completed", now, {"status": ["checked_in", "completed"]})
-    return done
+    return move_all("checked_in", "completed", "completed", now, Booking.end <= now)

@@ -15,7 +15,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import Text, cast, select
 
 from booking.extensions import db
@@ -28,7 +27,13 @@ from booking.services.resources import (
     get_resource,
     list_resource_summaries,
 )
-from booking.services.rulebook import certifications_of, circumstances_for, rules_of, site_zone
+from booking.services.rulebook import (
+    certifications_of,
+    circumstances_for,
+    rules_of,
+    site_layer,
+    site_zone,
+)
 from rules import (
     Availability,
     Circumstances,
@@ -104,8 +109,7 @@ class _Catalogue:
         own = self.rules.get(resource.id)
         key = (*chain, own or "")
         if key not in self.memo:
-            site = Layer(None, current_app.config["SITE_RULES"])
-            layers = [site, *(Layer(rid, json.loads(self.rules[rid])) for rid in chain)]
+            layers = [site_layer(), *(Layer(rid, json.loads(self.rules[rid])) for rid in chain)]
             if own:
                 layers.append(Layer(resource.id, json.loads(own)))
             self.memo[key] = effective_rules(layers)

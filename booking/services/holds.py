@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement
 
-from booking.extensions import db
 from booking.models import Booking
-from booking.services import audit
 from booking.services.claims import overlapping
+from booking.services.lifecycle import move_all
 from booking.services.transactions import transactional
 from rules import Interval
 
@@ -26,17 +25,12 @@ def expire_lapsed_holds(
     """Mark the holds lapsed by ``now`` expired (those of ``among`` overlapping ``window``,
     or all); return their ids. A conditional update: each hold expires once, however
     many processes run this at the same time."""
-    query = update(Booking).where(Booking.status == "held", Booking.hold_expires_at <= now)
+    conditions = [Booking.hold_expires_at <= now]
     if among is not None:
-        query = query.where(among)
+        conditions.append(among)
     if window is not None:
-        query = query.where(overlapping(Booking.occupied_start, Booking.occupied_end, window))
-    query = query.values(status="expired", updated_at=now, sequence=Booking.sequence + 1).returning(
-        Booking.id
-    )
-    expired = list(db.session.scalars(query.execution_options(synchronize_session=False)))
-    audit.record_service_changes(expired, "expired", now, {"status": ["held", "expired"]})
-    return expired
+        conditions.append(overlapping(Booking.occupied_start, Booking.occupied_end, window))
+    return move_all("held", "expired", "expired", now, *conditions)
 
 
 @transactional

@@ -84,6 +84,11 @@ def list_resource_summaries(filters: ResourceFilter) -> list[ResourceSummary]:
     return _with_features([ResourceSummary(*row) for row in rows], filters)
 
 
+def resource_names() -> dict[int, str]:
+    """Every resource's name by id, read in one query (for pages that list bookings)."""
+    return {rid: name for rid, name in db.session.execute(select(Resource.id, Resource.name))}
+
+
 def get_resource(resource_id: int) -> Resource:
     """The resource with ``resource_id`` or a 404."""
     resource = db.session.get(Resource, resource_id)

@@ -40,6 +40,11 @@ def site_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["SITE_TIMEZONE"])
 
 
+def site_layer() -> Layer:
+    """The site's default rules (``[rules]`` in the configuration), beneath every level."""
+    return Layer(None, current_app.config["SITE_RULES"])
+
+
 def layers_of(resource: Resource, ancestors: Sequence[Resource] | None = None) -> list[Layer]:
     """The levels whose rules apply to ``resource``: site, ancestors from the root, itself.
 
@@ -52,7 +57,7 @@ def layers_of(resource: Resource, ancestors: Sequence[Resource] | None = None) -
         found = {rid: rules for rid, rules in rows}
     else:
         found = {a.id: a.rules for a in ancestors}
-    layers = [Layer(None, current_app.config["SITE_RULES"])]
+    layers = [site_layer()]
     layers.extend(Layer(rid, found[rid]) for rid in ids if found.get(rid))
     layers.append(Layer(resource.id, resource.rules or {}))
     return layers
@@ -65,14 +70,14 @@ def rules_of(resource: Resource) -> RuleSet:
 
 def site_rules() -> RuleSet:
     """The site's default rules (``[rules]`` in the configuration)."""
-    return effective_rules([Layer(None, current_app.config["SITE_RULES"])])
+    return effective_rules([site_layer()])
 
 
 def rules_of_every_resource() -> dict[int, RuleSet]:
     """The typed rules in force on every resource, read in one query."""
     rows = db.session.execute(select(Resource.id, Resource.path, Resource.rules)).all()
     set_at = {rid: rules for rid, _, rules in rows if rules}
-    site = Layer(None, current_app.config["SITE_RULES"])
+    site = site_layer()
     found: dict[int, RuleSet] = {}
     for rid, path, _ in rows:
         levels = [*ancestors_on_path(path), rid]

@@ -9,7 +9,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from booking.clock import now
+from booking.clock import now, today
 from booking.errors import (
     BookingConflictError,
     DomainError,
@@ -21,12 +21,13 @@ from booking.models import KINDS
 from booking.services import bookings, series
 from booking.services.availability import Match, search_availability
 from booking.services.bookings import BookingDraft
-from booking.services.resources import ResourceFilter, get_resource
+from booking.services.resources import ResourceFilter, get_resource, resource_names
 from booking.services.rulebook import site_zone
 from booking.services.series import SeriesDraft
 from booking.web.blueprint import blp
-from booking.web.session import signed_in, signed_in_user
+from booking.web.session import me, signed_in
 from rules import Interval
+from rules.durations import parse_duration
 from rules.localtime import LocalTimeError, localize
 
 #: The day the timeline shows, in local hours.
@@ -41,10 +42,6 @@ def _local_day(day: date) -> Interval:
     start = datetime.combine(day, time(DAY_START)).replace(tzinfo=zone)
     end = datetime.combine(day, time(DAY_END)).replace(tzinfo=zone)
     return Interval(start, end)
-
-
-def _today() -> date:
-    return now().astimezone(site_zone()).date()
 
 
 @dataclass(frozen=True)
@@ -84,25 +81,24 @@ def _int(value: str | None, low: int, high: int) -> int | None:
 @signed_in
 def find() -> str:
     """Free space on a day: a timeline and the earliest free slots."""
-    user = signed_in_user()
-    assert user is not None
+    user = me()
     try:
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
-        day = _today()
+        day = today()
     day = min(max(day, date(2000, 1, 1)), date(2200, 12, 31))
     kind = request.args.get("kind") or None
     kind = kind if kind in BOOKABLE_KINDS else None
     duration_text = request.args.get("duration", "PT1H")
     duration_text = duration_text if duration_text in DURATIONS else "PT1H"
-    duration = {"PT30M": 0.5, "PT1H": 1, "PT2H": 2, "PT3H": 3, "PT4H": 4, "PT8H": 8}[duration_text]
+    length = parse_duration(duration_text)
     attendees = _int(request.args.get("attendees"), 1, 10_000)
     feature = (request.args.get("feature") or "").strip()[:100]
     window = _local_day(day)
     filters = ResourceFilter(
         kind=kind, min_capacity=attendees, feature=(feature,) if feature else ()
     )
-    matches = search_availability(user, window, timedelta(hours=duration), filters, now(), limit=40)
+    matches = search_availability(user, window, length, filters, now(), limit=40)
     rows = [(m, _blocks(m, window)) for m in sorted(matches, key=lambda m: m.resource.name)]
     return render_template(
         "find.html",
@@ -112,7 +108,7 @@ def find() -> str:
         kind=kind,
         durations=DURATIONS,
         duration=duration_text,
-        length=timedelta(hours=duration),
+        length=length,
         attendees=attendees,
         feature=feature,
         rows=rows,
@@ -143,7 +139,7 @@ def _form_defaults() -> dict[str, Any]:
     except ValueError:
         pass
     zone = site_zone()
-    first = (start or datetime.combine(_today(), time(9), zone)).astimezone(zone)
+    first = (start or datetime.combine(today(), time(9), zone)).astimezone(zone)
     last = (end or first + timedelta(hours=1)).astimezone(zone)
     return {
         "date": first.date().isoformat(),
@@ -160,8 +156,7 @@ def _form_defaults() -> dict[str, Any]:
 @signed_in
 def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
     """The booking form; it ends in a confirmation, or in the reasons and alternatives."""
-    user = signed_in_user()
-    assert user is not None
+    user = me()
     try:
         resource = get_resource(resource_id)
     except DomainError:
@@ -222,26 +217,15 @@ def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
 
 def _alternatives(offers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The offers of a 409, with names and instants, for one-click buttons."""
-    names: dict[int, str] = {}
-    shown = []
-    for offer in offers:
-        rid = offer["resource_id"]
-        if rid not in names:
-            names[rid] = get_resource(rid).name
-        start, end = (
-            value if isinstance(value, datetime) else datetime.fromisoformat(value)
-            for value in (offer["start"], offer["end"])
-        )
-        shown.append({"resource_id": rid, "name": names[rid], "start": start, "end": end})
-    return shown
+    names = resource_names()
+    return [{**offer, "name": names[offer["resource_id"]]} for offer in offers]
 
 
 @blp.post("/book/<int:resource_id>/offer")
 @signed_in
 def book_offer(resource_id: int) -> BaseResponse | tuple[str, int]:
     """Book an alternative offered after a clash, in one click."""
-    user = signed_in_user()
-    assert user is not None
+    user = me()
     try:
         start = datetime.fromisoformat(request.form["start"])
         end = datetime.fromisoformat(request.form["end"])

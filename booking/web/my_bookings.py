@@ -16,14 +16,13 @@ from booking.errors import (
 from booking.models import OCCUPYING, Booking
 from booking.services import attendance, bookings, feeds, series
 from booking.services.bookings import BookingQuery
-from booking.services.resources import get_resource
+from booking.services.resources import get_resource, resource_names
 from booking.web.blueprint import blp
-from booking.web.session import signed_in, signed_in_user
+from booking.web.session import me, signed_in
 
 
 def _feed_links() -> dict[str, Any]:
-    user = signed_in_user()
-    assert user is not None
+    user = me()
     secret = feeds.feed_secret(user, now())
     mine = url_for("feeds.mine_feed", secret=secret, _external=True)
     webcal = "webcal://" + mine.split("://", 1)[1]
@@ -44,8 +43,7 @@ def _feed_links() -> dict[str, Any]:
 @signed_in
 def mine() -> str:
     """Your bookings, upcoming and of the last 30 days, and your calendar feed."""
-    user = signed_in_user()
-    assert user is not None
+    user = me()
     moment = now()
     listed = bookings.list_bookings(
         user, BookingQuery(start=moment - timedelta(days=30), mine=True, limit=1000)
@@ -56,15 +54,11 @@ def mine() -> str:
         "mine.html",
         upcoming=upcoming,
         past=past,
-        names=_resource_names(listed),
+        names=resource_names(),
         checkable=lambda b: _checkable(b, moment),
         open_statuses=OCCUPYING,
         feed=_feed_links(),
     )
-
-
-def _resource_names(listed: list[Booking]) -> dict[int, str]:
-    return {rid: get_resource(rid).name for rid in {b.resource_id for b in listed}}
 
 
 def _checkable(booking: Booking, moment: datetime) -> bool:
@@ -75,8 +69,7 @@ def _checkable(booking: Booking, moment: datetime) -> bool:
 @blp.get("/bookings/<int:booking_id>")
 @signed_in
 def booking_page(booking_id: int) -> str:
-    user = signed_in_user()
-    assert user is not None
+    user = me()
     try:
         booking = bookings.get_booking(user, booking_id)
     except DomainError:
@@ -91,8 +84,7 @@ def booking_page(booking_id: int) -> str:
 
 
 def _act(action: str, booking_id: int) -> BaseResponse:
-    user = signed_in_user()
-    assert user is not None
+    user = me()
     done = {
         "cancel": (bookings.cancel_booking, "Cancelled."),
         "check-in": (attendance.check_in, "Checked in. Welcome!"),
@@ -121,8 +113,7 @@ def check_in(booking_id: int) -> BaseResponse:
 @signed_in
 def cancel_following(booking_id: int) -> BaseResponse:
     """Cancel a repeating booking from this date on."""
-    user = signed_in_user()
-    assert user is not None
+    user = me()
     try:
         booking = bookings.get_booking(user, booking_id)
         if booking.series_id is None:
@@ -138,8 +129,7 @@ def cancel_following(booking_id: int) -> BaseResponse:
 @blp.post("/feeds/rotate")
 @signed_in
 def rotate_feed() -> BaseResponse:
-    user = signed_in_user()
-    assert user is not None
+    user = me()
     feeds.rotate_feed_secret(user, now())
     flash("Your calendar feed has a new address; the old one no longer works.")
     return redirect(url_for("web.mine") + "#feed")

@@ -7,11 +7,12 @@ from datetime import date, datetime, time, timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from booking.clock import now
+from booking.clock import now, today
 from booking.errors import DomainError
 from booking.services import attendance, bookings, occupancy, people
 from booking.services.access import RECEPTION_ROLES
 from booking.services.bookings import BookingDraft, BookingQuery
+from booking.services.resources import resource_names
 from booking.services.rulebook import site_zone
 from booking.web.session import for_roles, me
 
@@ -46,17 +47,12 @@ def board() -> str:
         state=state,
         arrivals=arrivals,
         missed=missed,
-        names=_names(),
+        names=resource_names(),
         people=[p for p in people.list_users(user) if p.tenant_id is not None],
         desks=desks,
         until=max(closing, moment + timedelta(hours=1)).strftime("%H:%M"),
         refreshed=moment,
     )
-
-
-def _names() -> dict[int, str]:
-    layout = occupancy.read_layout()
-    return {rid: place.name for rid, place in layout.places.items()}
 
 
 @blp.post("/bookings/<int:booking_id>/<any('check-in', 'check-out'):action>")
@@ -101,7 +97,7 @@ def day_sheet() -> str:
     try:
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
-        day = now().astimezone(site_zone()).date()
+        day = today()
     day = min(max(day, date(2000, 1, 1)), date(2200, 12, 31))
     sheet = occupancy.day_sheet(me(), day)
     return render_template("reception/day.html", sheet=sheet, day=day)

@@ -7,21 +7,22 @@ from datetime import date, datetime, time
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from booking.clock import now
+from booking.clock import now, today
 from booking.errors import DomainError
 from booking.services import approvals, bookings, closures
 from booking.services.access import CATALOGUE_ROLES, RECEPTION_ROLES
 from booking.services.bookings import BookingQuery
-from booking.services.resources import ResourceFilter, get_resource, list_resources
+from booking.services.resources import (
+    ResourceFilter,
+    get_resource,
+    list_resources,
+    resource_names,
+)
 from booking.services.rulebook import describe_rules, site_zone
 from booking.web.session import for_roles, me
 from rules.localtime import LocalTimeError, localize
 
 blp = Blueprint("staff", __name__, url_prefix="/staff")
-
-
-def _names() -> dict[int, str]:
-    return {r.id: r.name for r in list_resources(ResourceFilter())}
 
 
 @blp.get("/approvals")
@@ -30,7 +31,7 @@ def approval_queue() -> str:
     """Bookings waiting for approval, soonest deadline first."""
     waiting = bookings.list_bookings(me(), BookingQuery(status=("pending",), limit=1000))
     waiting.sort(key=lambda b: (b.approval_due_at or b.start, b.start))
-    return render_template("staff/approvals.html", waiting=waiting, names=_names())
+    return render_template("staff/approvals.html", waiting=waiting, names=resource_names())
 
 
 @blp.post("/approvals/<int:booking_id>/<any(approve, reject):decision>")
@@ -57,8 +58,8 @@ def _closure_page(errors: dict[str, str], form: dict[str, str]) -> str:
         "staff/closures.html",
         closures=closures.list_closures(None, moment, None),
         resources=list_resources(ResourceFilter()),
-        names=_names(),
-        today=moment.astimezone(site_zone()).date().isoformat(),
+        names=resource_names(),
+        today=today().isoformat(),
         errors=errors,
         form=form,
     )
