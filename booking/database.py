@@ -2,12 +2,19 @@
 
 SQLite runs in WAL mode with a busy timeout, and its transactions are begun by us, so
 a writing service can open with ``BEGIN IMMEDIATE`` and hold the write lock from its
-first read to its commit (see ``booking.services.transactions``).
+first read to its commit (see ``booking.services.transactions``). Writers take turns on
+an operating-system lock first (``writer_turn``): SQLite's own busy handler polls with
+sleeps of up to 100 ms, whereas a writer waiting on the file lock wakes the moment the
+one before it commits.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -80,3 +87,33 @@ def _begin_sqlite(connection: Connection) -> None:
         return
     immediate = connection.get_execution_options().get(IMMEDIATE, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def writer_lock_path(engine: Engine) -> str | None:
+    """The file writers of ``engine``'s SQLite database take turns on, or ``None`` when
+    turns are not needed (PostgreSQL locks rows; an in-memory database has one writer)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return f"{url.database}-writer.lock"
+
+
+@contextmanager
+def writer_turn(engine: Engine) -> Iterator[None]:
+    """Hold this writer's turn on a SQLite file database until the block ends.
+
+    Every process and thread writing through ``transactional`` waits here, in the
+    kernel, and is woken as soon as the writer before it has committed or rolled back;
+    ``BEGIN IMMEDIATE`` then finds the database free. Other writers (migrations, the
+    command line) still meet SQLite's busy timeout, so correctness never rests on this.
+    """
+    path = writer_lock_path(engine)
+    if path is None:
+        yield
+        return
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock

@@ -8,10 +8,12 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     TIMESTAMP,
     ColumnElement,
+    Select,
     cast,
     column,
     func,
@@ -126,6 +128,31 @@ def related_bookings(
     return or_(Booking.resource_id.in_(path), Booking.resource_id.in_(below))
 
 
+def _claims_query(
+    of: ColumnElement[bool] | None,
+    window: Interval,
+    held: ColumnElement[bool],
+    excluding: Collection[int],
+) -> Select[Any]:
+    query = select(
+        Booking.id,
+        Booking.resource_id,
+        Booking.occupied_start,
+        Booking.occupied_end,
+        Booking.units,
+        Booking.hold_expires_at,
+    ).where(
+        held,
+        indexed_overlap(window),
+        overlapping(Booking.occupied_start, Booking.occupied_end, window),
+    )
+    if of is not None:
+        query = query.where(of)
+    if excluding:
+        query = query.where(Booking.id.not_in(excluding))
+    return query
+
+
 def load_claims(
     of: ColumnElement[bool] | None,
     window: Interval,
@@ -135,21 +162,33 @@ def load_claims(
 ) -> list[Claim]:
     """Claims of bookings occupying time at ``now`` that overlap ``window``; ``of``
     narrows which (e.g. ``related_bookings(resource)``), ``None`` takes every resource's."""
-    query = select(
-        Booking.id, Booking.resource_id, Booking.occupied_start, Booking.occupied_end, Booking.units
-    ).where(
-        occupying(now),
-        indexed_overlap(window),
-        overlapping(Booking.occupied_start, Booking.occupied_end, window),
-    )
-    if of is not None:
-        query = query.where(of)
-    if excluding:
-        query = query.where(Booking.id.not_in(excluding))
     return [
         Claim(resource_id=rid, interval=Interval(start, end), units=units, booking_id=bid)
-        for bid, rid, start, end, units in db.session.execute(query)
+        for bid, rid, start, end, units, _ in db.session.execute(
+            _claims_query(of, window, occupying(now), excluding)
+        )
     ]
+
+
+def claims_and_lapsed_holds(
+    of: ColumnElement[bool] | None,
+    window: Interval,
+    now: datetime,
+    *,
+    excluding: Collection[int] = (),
+) -> tuple[list[Claim], list[int]]:
+    """``load_claims``, read together with the ids of the holds there that lapsed by
+    ``now``: they hold no time, but a booking about to take it marks them expired
+    first (PostgreSQL's exclusion constraint still sees their rows). One query."""
+    claims: list[Claim] = []
+    lapsed: list[int] = []
+    query = _claims_query(of, window, Booking.status.in_(OCCUPYING), excluding)
+    for bid, rid, start, end, units, hold_expires_at in db.session.execute(query):
+        if hold_expires_at is not None and hold_expires_at <= now:
+            lapsed.append(bid)
+        else:
+            claims.append(Claim(rid, Interval(start, end), units, bid))
+    return claims, lapsed
 
 
 def busy_time(claims: Sequence[Claim]) -> list[dict[str, object]]:

@@ -18,6 +18,7 @@ from booking.models import Resource, User
 from booking.services.claims import (
     blocking_path_ids,
     busy_time,
+    claims_and_lapsed_holds,
     load_claims,
     related_bookings,
     target_of,
@@ -82,11 +83,14 @@ class Judge:
         occupied = occupied_time(span, rules)
         related = related_bookings(resource, path)
         if lock:
-            expire_lapsed_holds(related, occupied, now)
+            claims, lapsed = claims_and_lapsed_holds(related, occupied, now, excluding=excluding)
+            if lapsed:
+                expire_lapsed_holds(now, lapsed)
+        else:
+            claims = load_claims(related, occupied, now, excluding=excluding)
         context = circumstances_for(
             resource, rules, span, now, beneficiary, excluding=excluding, exempt=exempt
         )
-        claims = load_claims(related, occupied, now, excluding=excluding)
         return cls(resource, rules, context, ClaimTimeline(claims))
 
     def judge(self, request: BookingRequest, exempt: frozenset[str] | None = None) -> Decision:

@@ -2,10 +2,12 @@
 
 On SQLite the transaction opens with ``BEGIN IMMEDIATE``, so it holds the database's
 write lock from its first read to its commit and no other writer can slip in between
-a check and an insert. On PostgreSQL, services lock rows explicitly; a deadlock, a
-serialization failure, or the exclusion constraint firing (the last guard against a
-double booking) rolls back and runs the whole use case again, which then sees the
-committed winner and answers with a proper conflict.
+a check and an insert; writers queue for it on a file lock (``writer_turn``).
+
+On PostgreSQL, services lock rows explicitly; a deadlock, a serialization failure, or
+the exclusion constraint firing (the last guard against a double booking) rolls back
+and runs the whole use case again, which then sees the committed winner and answers
+with a proper conflict.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import ParamSpec, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
-from booking.database import IMMEDIATE
+from booking.database import IMMEDIATE, writer_turn
 from booking.errors import BookingConflictError
 from booking.extensions import db
 
@@ -46,23 +48,24 @@ def transactional(service: Callable[P, R]) -> Callable[P, R]:
             # Close any read-only transaction the request opened (e.g. to authenticate),
             # so this one starts fresh and, on SQLite, takes the write lock at BEGIN.
             session.commit()
-            session.connection(execution_options={IMMEDIATE: True})
-            try:
-                result = service(*args, **kwargs)
-                session.commit()
-                return result
-            except DBAPIError as error:
-                session.rollback()
-                state = _sqlstate(error)
-                if state not in RETRY_SQLSTATES:
+            with writer_turn(db.engine):
+                session.connection(execution_options={IMMEDIATE: True})
+                try:
+                    result = service(*args, **kwargs)
+                    session.commit()
+                    return result
+                except DBAPIError as error:
+                    session.rollback()
+                    state = _sqlstate(error)
+                    if state not in RETRY_SQLSTATES:
+                        raise
+                    if attempt == MAX_ATTEMPTS:
+                        if state == "23P01":
+                            raise BookingConflictError([]) from error
+                        raise
+                except BaseException:
+                    session.rollback()
                     raise
-                if attempt == MAX_ATTEMPTS:
-                    if state == "23P01":
-                        raise BookingConflictError([]) from error
-                    raise
-            except BaseException:
-                session.rollback()
-                raise
         raise AssertionError("unreachable")  # the loop returns or raises
 
     return run

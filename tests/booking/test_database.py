@@ -3,15 +3,18 @@ and PostgreSQL itself refuses overlapping exclusive bookings."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.exc import IntegrityError
 
+from booking.database import writer_lock_path, writer_turn
 from booking.extensions import db
 from booking.models import Booking
 from booking.services.claims import indexed_overlap, load_claims, overlapping
@@ -96,3 +99,31 @@ def test_exclusion_constraint_refuses_overlap_even_bypassing_the_service(app, ma
     make.booking(room, user, at(1, 9), at(1, 11), status="cancelled")  # freed time is fine
     with pytest.raises(IntegrityError, match="bookings_no_overlap"):
         make.booking(room, user, at(1, 10), at(1, 12))
+
+
+def test_sqlite_writers_take_turns_on_a_file_lock(app):
+    with app.app_context():
+        path = writer_lock_path(db.engine)
+        if db.engine.dialect.name != "sqlite":
+            assert path is None  # PostgreSQL locks rows instead
+            return
+        assert path is not None
+        with writer_turn(db.engine):
+            other = os.open(path, os.O_RDWR)
+            try:
+                with pytest.raises(BlockingIOError):  # a second writer must wait
+                    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            finally:
+                os.close(other)
+        other = os.open(path, os.O_RDWR)
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once the turn ends
+        finally:
+            os.close(other)
+
+
+def test_only_sqlite_files_need_writer_turns():
+    assert writer_lock_path(create_engine("sqlite://")) is None
+    assert writer_lock_path(create_engine("sqlite:////tmp/x/booking.db")) == (
+        "/tmp/x/booking.db-writer.lock"
+    )
