@@ -187,6 +187,9 @@ def expand(
     """
     start_local, end_local = wall_clock(first.start, zone), wall_clock(first.end, zone)
     length = end_local - start_local
+    # A first occurrence in the hour the clocks repeat can end before it starts by the
+    # wall clock (01:15 BST to 01:00 GMT); then every occurrence keeps its exact length.
+    exact = first.duration if length <= timedelta(0) else None
     if rule.until is not None and rule.until > horizon:
         raise RecurrenceError(
             f"UNTIL is past the latest start bookings allow "
@@ -219,7 +222,8 @@ def expand(
     occurrences: list[Interval] = []
     excluded: list[Interval] = []
     for local in found:
-        start, end = from_wall_clock(local, zone), from_wall_clock(local + length, zone)
+        start = from_wall_clock(local, zone)
+        end = start + exact if exact is not None else from_wall_clock(local + length, zone)
         if end <= start:
             # It starts in the hour the clocks skip and is shorter than the jump.
             end = start + length

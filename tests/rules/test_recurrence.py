@@ -202,3 +202,17 @@ def test_every_occurrence_keeps_the_first_ones_wall_clock_time(count, freq, inte
         day_of = o.start.astimezone(LONDON).date()
         assert o.start == from_wall_clock(datetime.combine(day_of, wall), LONDON)
         assert o.end > o.start
+
+
+def test_a_first_occurrence_in_the_repeated_hour_keeps_its_exact_length():
+    # 01:15 BST to 01:00 GMT on the day the clocks go back: 45 minutes, though the wall
+    # clock runs backwards; each later occurrence lasts 45 minutes from 01:15 too.
+    start = datetime(2027, 10, 31, 0, 15, tzinfo=UTC)
+    first = Interval(start, datetime(2027, 10, 31, 1, 0, tzinfo=UTC))
+    rule = parse_rule("FREQ=DAILY;COUNT=3", LONDON)
+    found = expand(rule, first, LONDON, datetime(2100, 1, 1, tzinfo=UTC)).occurrences
+    assert found == [
+        first,
+        Interval(datetime(2027, 11, 1, 1, 15, tzinfo=UTC), datetime(2027, 11, 1, 2, 0, tzinfo=UTC)),
+        Interval(datetime(2027, 11, 2, 1, 15, tzinfo=UTC), datetime(2027, 11, 2, 2, 0, tzinfo=UTC)),
+    ]
