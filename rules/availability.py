@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from rules.conflicts import Claim, Target, saturated
-from rules.intervals import Interval, clip, difference, intersection, merge, subtract
+from rules.intervals import Interval, clip, difference, intersection, merge, subtract, unchecked
 from rules.localtime import align_up, is_aligned, shift
 from rules.opening import open_time
 from rules.policies import Circumstances
@@ -75,7 +75,10 @@ def _widened_claims(
     time is the claims widened by the buffers (``after`` before them, ``before`` after
     them), cut to ``window`` and merged. A search does this for hundreds of resources."""
     low, high = window.start, window.end
-    spans = sorted((c.interval.start - after, c.interval.end + before) for c in claims)
+    if before or after:
+        spans = sorted((c.interval.start - after, c.interval.end + before) for c in claims)
+    else:
+        spans = sorted(c.interval for c in claims)
     busy: list[Interval] = []
     first = last = low
     for start, end in spans:
@@ -85,10 +88,10 @@ def _widened_claims(
         if busy and start <= last:
             if end > last:
                 last = end
-                busy[-1] = Interval(first, last)
+                busy[-1] = unchecked(Interval, (first, last))
         else:
             first, last = start, end
-            busy.append(Interval(first, last))
+            busy.append(unchecked(Interval, (first, last)))
     return busy
 
 

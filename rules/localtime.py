@@ -8,6 +8,7 @@ rather than guessed.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 
@@ -78,11 +79,18 @@ def shift(moment: datetime, length: timedelta, zone: ZoneInfo) -> datetime:
     return landed + (length - day_part)
 
 
+#: Slot edges are asked about the same instants over and over (every resource of a
+#: search opens at the same times), so the answers are remembered.
+_remembered = lru_cache(maxsize=8192)
+
+
+@_remembered
 def is_aligned(moment: datetime, slot: timedelta, zone: ZoneInfo) -> bool:
     """True when ``moment`` falls on a slot edge of wall-clock time in ``zone``."""
     return (wall_clock(moment, zone) - SLOT_ORIGIN) % slot == timedelta(0)
 
 
+@_remembered
 def align_up(moment: datetime, slot: timedelta, zone: ZoneInfo) -> datetime:
     """The first slot edge at or after ``moment`` (wall-clock time in ``zone``)."""
     local = wall_clock(moment, zone)

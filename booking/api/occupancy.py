@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-import orjson
 from flask import Response, request
 from flask_smorest import Blueprint
 
 from booking.api.context import actor, now
+from booking.api.responses import JSON, json_response
 from booking.clock import today
 from booking.errors import NotAcceptableError
 from booking.schemas.occupancy import (
@@ -33,7 +33,6 @@ blp = Blueprint(
 )
 
 CSV = "text/csv"
-JSON = "application/json"
 DAY_SHEET_COLUMNS = (
     "floor", "resource", "booking_id", "start", "end", "status", "title",
     "name", "email", "tenant", "attendees", "units", "checked_in_at", "checked_out_at",
@@ -51,10 +50,6 @@ def _wants_csv(*, csv_too: bool) -> bool:
     if chosen is None:
         raise NotAcceptableError(f"This answer comes as {' or '.join(offered)}.")
     return chosen == CSV
-
-
-def _json(data: dict[str, Any]) -> Response:
-    return Response(orjson.dumps(data), mimetype=JSON)
 
 
 def _csv(rows: Iterable[tuple[Any, ...]], columns: tuple[str, ...], name: str) -> Response:
@@ -118,7 +113,7 @@ def _answer(
     *,
     as_csv: bool,
 ) -> Response:
-    return _csv(rows(data), columns, name) if as_csv else _json(data)
+    return _csv(rows(data), columns, name) if as_csv else json_response(data)
 
 
 @blp.get("/occupancy")
@@ -128,7 +123,7 @@ def get_occupancy(args: dict[str, Any]) -> Response:
     """Per floor and resource at an instant (now by default): free, booked, checked in
     or blocked, who, and the people present (reception, facility managers, admins)."""
     _wants_csv(csv_too=False)
-    return _json(occupancy.occupancy(actor(), args.get("at") or now()))
+    return json_response(occupancy.occupancy(actor(), args.get("at") or now()))
 
 
 @blp.get("/occupancy/day")

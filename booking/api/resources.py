@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response
 from flask_smorest import Blueprint
 
 from booking.api.context import actor, now
+from booking.api.responses import json_response
 from booking.models import Resource
 from booking.schemas.availability import (
     AvailabilitySchema,
@@ -81,4 +82,4 @@ def search_availability(args: dict[str, Any]) -> Response:
     duration, limit = args.pop("duration"), args.pop("limit")
     filters = ResourceFilter(**args)
     matches = availability.search_availability(actor(), window, duration, filters, now(), limit)
-    return jsonify(dump_search_result(matches))
+    return json_response(dump_search_result(matches))

@@ -1,6 +1,7 @@
 """Availability windows and answers."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -92,12 +93,16 @@ def dump_search_result(matches: Sequence[Any]) -> dict[str, Any]:
     object per value keeps it fast. A test checks that both give the same document.
     """
     zone = site_zone()
+    shown: dict[datetime, str] = {}  # most instants recur (opening times): format each once
+
+    def local(moment: datetime) -> str:
+        text = shown.get(moment)
+        if text is None:
+            text = shown[moment] = moment.astimezone(zone).isoformat()
+        return text
 
     def span(interval: Any) -> dict[str, str]:
-        return {
-            "start": interval.start.astimezone(zone).isoformat(),
-            "end": interval.end.astimezone(zone).isoformat(),
-        }
+        return {"start": local(interval.start), "end": local(interval.end)}
 
     return {
         "results": [

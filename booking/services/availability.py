@@ -63,7 +63,7 @@ def resource_availability(resource_id: int, window: Interval, now: datetime) -> 
     return find_availability(target_of(resource), claims, window, open_time, rules)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """A resource with free time in the searched window, and its earliest fit."""
 
@@ -101,11 +101,11 @@ class _Catalogue:
                 descendants[ancestor].append(rid)
         return cls(bookable, descendants, rules, {})
 
-    def rules_of(self, resource: ResourceSummary) -> RuleSet:
+    def rules_of(self, resource: ResourceSummary, ancestors: list[int]) -> RuleSet:
         """Effective rules, worked out once per distinct combination of rules set above
         and on the resource. Resources sharing a combination share one ``RuleSet``; the
         search reads only its values, never ``sources``."""
-        chain = [rid for rid in resource.ancestor_ids if rid in self.rules]
+        chain = [rid for rid in ancestors if rid in self.rules]
         own = self.rules.get(resource.id)
         key = (*chain, own or "")
         if key not in self.memo:
@@ -141,7 +141,7 @@ def _claims_by_resource(
     return claims
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Candidate:
     """A resource the search may offer, with what its free time depends on."""
 
@@ -169,20 +169,23 @@ def _stage(
     zone = site_zone()
     holidays = bank_holidays(window, zone)
     closures = _closures(window)
-    open_times: dict[tuple[int, tuple[ClosedTime, ...]], list[Interval]] = {}
+    # The circumstances and open time depend only on the rules and the closures, which
+    # most resources share: each distinct pair is worked out once.
+    shared: dict[tuple[int, tuple[ClosedTime, ...]], tuple[Circumstances, list[Interval]]] = {}
     staged = []
     for resource in resources:
-        rules = catalogue.rules_of(resource)
         ancestors = resource.ancestor_ids
+        rules = catalogue.rules_of(resource, ancestors)
         shut = tuple(c for rid in (None, *ancestors, resource.id) for c in closures.get(rid, ()))
-        context = Circumstances(now, zone, holidays if rules.closed_on_bank_holidays else {}, shut)
-        # Open time depends only on the rules and the closures: shared by most resources.
         key = (id(rules), shut)
-        if key not in open_times:
-            open_times[key] = bookable_time(rules, window, context)
-        if open_times[key]:
+        if key not in shared:
+            days_off = holidays if rules.closed_on_bank_holidays else {}
+            context = Circumstances(now, zone, days_off, shut)
+            shared[key] = (context, bookable_time(rules, window, context))
+        context, open_time = shared[key]
+        if open_time:
             related = catalogue.related(resource, ancestors)
-            staged.append(_Candidate(resource, rules, context, open_times[key], related))
+            staged.append(_Candidate(resource, rules, context, open_time, related))
     staged.sort(key=lambda candidate: candidate.earliest)
     return staged
 
