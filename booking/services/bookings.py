@@ -38,9 +38,9 @@ from booking.services.attendance import mark_checked_in, require_check_in_window
 from booking.services.claims import overlapping
 from booking.services.judging import Judge, refuse
 from booking.services.lifecycle import require_open, require_status
-from booking.services.rulebook import rules_of
+from booking.services.rulebook import rules_of, standing_circumstances
 from booking.services.transactions import transactional
-from rules import BookingRequest, Decision, Interval, Violation
+from rules import BookingRequest, Circumstances, Decision, Interval, RuleSet, Violation
 from rules.durations import parse_duration
 
 #: Fields whose change moves a booking, so it is checked again like a new one.
@@ -141,13 +141,18 @@ def _walk_in(actor: User, draft: BookingDraft) -> None:
         raise InvalidFieldsError({"hold": ["A walk-in is checked in at once; it cannot be held."]})
 
 
-@transactional
-def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
-    """Book ``draft`` for the caller (or on behalf of someone), or refuse with the reasons.
+@dataclass(frozen=True)
+class _Setting:
+    """What a new booking is judged against that no other booking changes."""
 
-    With ``check_in`` (reception) it is a walk-in, checked in at once; without a start it
-    starts now, rounded down to the resource's slot.
-    """
+    resource: Resource
+    beneficiary: User
+    rules: RuleSet
+    interval: Interval
+    standing: Circumstances
+
+
+def _read_setting(actor: User, draft: BookingDraft, now: datetime) -> _Setting:
     resource = resource_for(draft.resource_id)
     beneficiary = beneficiary_for(actor, draft.on_behalf_of)
     if draft.override_rules:
@@ -161,9 +166,36 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
             {"end": [f"The end must be after the start ({local_iso(start)})."]}
         )
     interval = Interval(start, draft.end)
+    standing = standing_circumstances(resource, rules, interval, now, beneficiary)
+    return _Setting(resource, beneficiary, rules, interval, standing)
+
+
+def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
+    """Book ``draft`` for the caller (or on behalf of someone), or refuse with the reasons.
+
+    With ``check_in`` (reception) it is a walk-in, checked in at once; without a start it
+    starts now, rounded down to the resource's slot.
+
+    The resource, its rules, the closures and the booker's certifications are read
+    first; only the time already claimed, the quotas and the insert wait for the write
+    transaction (on SQLite, for the database's one writer). A rule or closure changed
+    in between counts as changed just after this booking was made.
+    """
+    return _book(actor, draft, _read_setting(actor, draft, now), now)
+
+
+@transactional
+def _book(actor: User, draft: BookingDraft, setting: _Setting, now: datetime) -> Booking:
+    resource, beneficiary, rules, interval = (
+        setting.resource,
+        setting.beneficiary,
+        setting.rules,
+        setting.interval,
+    )
     request = BookingRequest(interval=interval, units=draft.units, attendees=draft.attendees)
+    exempt = _exemptions(actor, draft)
     judge = Judge.prepare(
-        resource, beneficiary, interval, now, exempt=_exemptions(actor, draft), rules=rules
+        resource, beneficiary, interval, now, exempt=exempt, rules=rules, standing=setting.standing
     )
     decision = judge.judge(request)
     refuse(

@@ -70,9 +70,11 @@ class Judge:
         exempt: frozenset[str] = frozenset(),
         lock: bool = True,
         rules: RuleSet | None = None,
+        standing: Circumstances | None = None,
     ) -> Judge:
         """Read what judging bookings within ``span`` needs; bookings in ``excluding``
-        (the ones being moved) are left out; ``rules`` when the caller has read them.
+        (the ones being moved) are left out; ``rules`` and the ``standing`` circumstances
+        (see ``standing_circumstances``) when the caller has read them.
 
         With ``lock`` the resource's blocking path stays locked until the transaction
         ends, so nothing can claim the time between the judgement and the insert, and
@@ -89,7 +91,14 @@ class Judge:
         else:
             claims = load_claims(related, occupied, now, excluding=excluding)
         context = circumstances_for(
-            resource, rules, span, now, beneficiary, excluding=excluding, exempt=exempt
+            resource,
+            rules,
+            span,
+            now,
+            beneficiary,
+            excluding=excluding,
+            exempt=exempt,
+            standing=standing,
         )
         return cls(resource, rules, context, ClaimTimeline(claims))
 

@@ -9,6 +9,7 @@ close it.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -168,6 +169,27 @@ def counted_bookings(
     return counted
 
 
+def standing_circumstances(
+    resource: Resource,
+    rules: RuleSet,
+    interval: Interval,
+    now: datetime,
+    beneficiary: User | None = None,
+) -> Circumstances:
+    """What the rules engine weighs for ``resource`` during ``interval`` that no booking
+    changes: bank holidays, closures and (with a ``beneficiary``) their certifications.
+    It may be read before a booking's write transaction begins (see ``create_booking``)."""
+    zone = site_zone()
+    who = beneficiary
+    return Circumstances(
+        now=now,
+        zone=zone,
+        bank_holidays=bank_holidays(interval, zone) if rules.closed_on_bank_holidays else {},
+        closures=closures_of(resource, interval),
+        certifications=certifications_of(who) if who and rules.required_certification else {},
+    )
+
+
 def circumstances_for(
     resource: Resource,
     rules: RuleSet,
@@ -177,19 +199,14 @@ def circumstances_for(
     *,
     excluding: Collection[int] = (),
     exempt: frozenset[str] = frozenset(),
+    standing: Circumstances | None = None,
 ) -> Circumstances:
     """Everything the rules engine weighs for ``resource`` during ``interval``; with a
-    ``beneficiary`` (who the booking is for), their certifications and quota use too."""
-    zone = site_zone()
-    who = beneficiary
-    return Circumstances(
-        now=now,
-        zone=zone,
-        bank_holidays=bank_holidays(interval, zone) if rules.closed_on_bank_holidays else {},
-        closures=closures_of(resource, interval),
-        certifications=certifications_of(who) if who and rules.required_certification else {},
-        counted=counted_bookings(resource, rules, who, interval, now, excluding=excluding)
-        if who
-        else {},
-        exempt=exempt,
-    )
+    ``beneficiary`` (who the booking is for), their certifications and quota use too.
+    ``standing`` is ``standing_circumstances`` when the caller has read them already."""
+    if standing is None:
+        standing = standing_circumstances(resource, rules, interval, now, beneficiary)
+    if beneficiary is None:
+        return replace(standing, exempt=exempt)
+    counted = counted_bookings(resource, rules, beneficiary, interval, now, excluding=excluding)
+    return replace(standing, counted=counted, exempt=exempt)
