@@ -96,6 +96,14 @@ def target_of(resource: Resource) -> Target:
     return Target(resource_id=resource.id, quantity=resource.quantity)
 
 
+def blocking_path(resource: Resource) -> Select[tuple[int]]:
+    """SQL for the ids of the resource and of its bookable ancestors (which block it)."""
+    return select(Resource.id).where(
+        Resource.id.in_([*resource.ancestor_ids, resource.id]),
+        or_(Resource.bookable.is_(True), Resource.id == resource.id),
+    )
+
+
 def blocking_path_ids(resource: Resource, *, lock: bool = False) -> list[int]:
     """Ids of the resource and of its bookable ancestors (which block it), in id order.
 
@@ -104,26 +112,25 @@ def blocking_path_ids(resource: Resource, *, lock: bool = False) -> list[int]:
     lock the lab), so they run one after the other. SQLite has no row locks; there the
     writing transaction already holds the database's write lock.
     """
-    query = (
-        select(Resource.id)
-        .where(
-            Resource.id.in_([*resource.ancestor_ids, resource.id]),
-            or_(Resource.bookable.is_(True), Resource.id == resource.id),
-        )
-        .order_by(Resource.id)
-    )
+    query = blocking_path(resource).order_by(Resource.id)
     return list(db.session.scalars(query.with_for_update() if lock else query))
 
 
+def locks_rows() -> bool:
+    """True when the database locks rows (PostgreSQL); SQLite's writer holds it whole."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def related_bookings(
-    resource: Resource, path_ids: Sequence[int] | None = None
+    resource: Resource, path: Sequence[int] | Select[tuple[int]] | None = None
 ) -> ColumnElement[bool]:
     """SQL condition selecting bookings that block ``resource``: bookings of the resource,
     of its bookable ancestors and of its descendants.
 
-    ``path_ids`` is ``blocking_path_ids(resource)`` when the caller has it already.
+    ``path`` is ``blocking_path_ids(resource)`` when the caller has it already; by
+    default the database works it out within the same query.
     """
-    path = blocking_path_ids(resource) if path_ids is None else path_ids
+    path = blocking_path(resource) if path is None else path
     below = select(Resource.id).where(Resource.path.startswith(resource.path))
     return or_(Booking.resource_id.in_(path), Booking.resource_id.in_(below))
 

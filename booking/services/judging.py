@@ -20,6 +20,7 @@ from booking.services.claims import (
     busy_time,
     claims_and_lapsed_holds,
     load_claims,
+    locks_rows,
     related_bookings,
     target_of,
 )
@@ -81,7 +82,9 @@ class Judge:
         holds that have lapsed there are marked expired (they no longer hold time).
         """
         rules = rules_of(resource) if rules is None else rules
-        path = blocking_path_ids(resource, lock=lock)
+        # PostgreSQL: the path's rows are locked, in id order, before anything is read.
+        # SQLite's writer holds the whole database, so the path is part of the claims query.
+        path = blocking_path_ids(resource, lock=True) if lock and locks_rows() else None
         occupied = occupied_time(span, rules)
         related = related_bookings(resource, path)
         if lock:
