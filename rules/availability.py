@@ -84,7 +84,10 @@ def _widened_claims(
     for start, end in spans:
         if end <= low or start >= high or start >= end:
             continue
-        start, end = max(start, low), min(end, high)
+        if start < low:
+            start = low
+        if end > high:
+            end = high
         if busy and start <= last:
             if end > last:
                 last = end

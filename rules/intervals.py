@@ -113,19 +113,22 @@ def difference(intervals: Sequence[Interval], taken: Sequence[Interval]) -> list
     """
     result: list[Interval] = []
     index, count = 0, len(taken)
-    for stretch in intervals:
-        cursor = stretch.start
+    for low, high in intervals:
+        cursor = low
         while index < count and taken[index].end <= cursor:
             index += 1
         probe = index
-        while probe < count and taken[probe].start < stretch.end:
-            busy = taken[probe]
-            if busy.start > cursor:
-                result.append(unchecked(Interval, (cursor, busy.start)))
-            cursor = max(cursor, busy.end)
+        while probe < count:
+            start, end = taken[probe]
+            if start >= high:
+                break
+            if start > cursor:
+                result.append(unchecked(Interval, (cursor, start)))
+            if end > cursor:
+                cursor = end
             probe += 1
-        if cursor < stretch.end:
-            result.append(unchecked(Interval, (cursor, stretch.end)))
+        if cursor < high:
+            result.append(unchecked(Interval, (cursor, high)))
     return result
 
 
