@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Collection, Sequence
 from datetime import datetime
@@ -14,6 +15,7 @@ from sqlalchemy import (
     TIMESTAMP,
     ColumnElement,
     Select,
+    bindparam,
     cast,
     column,
     func,
@@ -25,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute
 
-from booking.database import SPANS_TABLE
+from booking.database import SPANS_TABLE, UTCDateTime
 from booking.extensions import db
 from booking.models import OCCUPYING, Booking, Resource
 from rules import Claim, Interval, Target
@@ -71,21 +73,30 @@ def indexed_overlap(window: Interval) -> ColumnElement[bool]:
     SQLite the R*Tree holds whole minutes rounded outwards), so it only narrows a scan;
     ``overlapping`` is always applied as well. PostgreSQL uses its GiST range index.
     """
-    dialect = db.session.get_bind().dialect.name
+    return _near(
+        db.session.get_bind().dialect.name,
+        window.start,
+        window.end,
+        _minute(window.start, up=False),
+        _minute(window.end, up=True),
+    )
+
+
+def _near(
+    dialect: str, start: Any, end: Any, first_minute: Any, last_minute: Any
+) -> ColumnElement[bool]:
+    """``indexed_overlap`` with its values given as values or as bound parameters."""
     if dialect == "postgresql":
         half_open = literal_column("'[)'")
         occupied = func.tstzrange(Booking.occupied_start, Booking.occupied_end, half_open)
         asked = func.tstzrange(
-            cast(window.start, TIMESTAMP(timezone=True)),
-            cast(window.end, TIMESTAMP(timezone=True)),
-            half_open,
+            cast(start, TIMESTAMP(timezone=True)), cast(end, TIMESTAMP(timezone=True)), half_open
         )
         return occupied.op("&&")(asked)
     if dialect == "sqlite":
         spans = table(SPANS_TABLE, column("id"), column("first_minute"), column("last_minute"))
         near = select(spans.c.id).where(
-            spans.c.first_minute <= _minute(window.end, up=True),
-            spans.c.last_minute >= _minute(window.start, up=False),
+            spans.c.first_minute <= last_minute, spans.c.last_minute >= first_minute
         )
         return Booking.id.in_(near)
     return true()
@@ -96,11 +107,21 @@ def target_of(resource: Resource) -> Target:
     return Target(resource_id=resource.id, quantity=resource.quantity)
 
 
-def blocking_path(resource: Resource) -> Select[tuple[int]]:
-    """SQL for the ids of the resource and of its bookable ancestors (which block it)."""
+def _blocking_path(lineage: Any, resource_id: Any) -> Select[tuple[int]]:
+    """SQL for the ids of the resource and of its bookable ancestors (which block it),
+    given the ids from the root to the resource and its id, as values or parameters."""
     return select(Resource.id).where(
-        Resource.id.in_([*resource.ancestor_ids, resource.id]),
-        or_(Resource.bookable.is_(True), Resource.id == resource.id),
+        Resource.id.in_(lineage), or_(Resource.bookable.is_(True), Resource.id == resource_id)
+    )
+
+
+def _family(lineage: Any, resource_id: Any, prefix: Any) -> ColumnElement[bool]:
+    """SQL for bookings of the resource, of its bookable ancestors and of everything
+    below it (``prefix`` is its path); values or parameters as in ``_blocking_path``."""
+    below = select(Resource.id).where(Resource.path.startswith(prefix))
+    return or_(
+        Booking.resource_id.in_(_blocking_path(lineage, resource_id)),
+        Booking.resource_id.in_(below),
     )
 
 
@@ -112,7 +133,8 @@ def blocking_path_ids(resource: Resource, *, lock: bool = False) -> list[int]:
     lock the lab), so they run one after the other. SQLite has no row locks; there the
     writing transaction already holds the database's write lock.
     """
-    query = blocking_path(resource).order_by(Resource.id)
+    lineage = [*resource.ancestor_ids, resource.id]
+    query = _blocking_path(lineage, resource.id).order_by(Resource.id)
     return list(db.session.scalars(query.with_for_update() if lock else query))
 
 
@@ -121,43 +143,10 @@ def locks_rows() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def related_bookings(
-    resource: Resource, path: Sequence[int] | Select[tuple[int]] | None = None
-) -> ColumnElement[bool]:
+def related_bookings(resource: Resource) -> ColumnElement[bool]:
     """SQL condition selecting bookings that block ``resource``: bookings of the resource,
-    of its bookable ancestors and of its descendants.
-
-    ``path`` is ``blocking_path_ids(resource)`` when the caller has it already; by
-    default the database works it out within the same query.
-    """
-    path = blocking_path(resource) if path is None else path
-    below = select(Resource.id).where(Resource.path.startswith(resource.path))
-    return or_(Booking.resource_id.in_(path), Booking.resource_id.in_(below))
-
-
-def _claims_query(
-    of: ColumnElement[bool] | None,
-    window: Interval,
-    held: ColumnElement[bool],
-    excluding: Collection[int],
-) -> Select[Any]:
-    query = select(
-        Booking.id,
-        Booking.resource_id,
-        Booking.occupied_start,
-        Booking.occupied_end,
-        Booking.units,
-        Booking.hold_expires_at,
-    ).where(
-        held,
-        indexed_overlap(window),
-        overlapping(Booking.occupied_start, Booking.occupied_end, window),
-    )
-    if of is not None:
-        query = query.where(of)
-    if excluding:
-        query = query.where(Booking.id.not_in(excluding))
-    return query
+    of its bookable ancestors and of its descendants."""
+    return _family([*resource.ancestor_ids, resource.id], resource.id, resource.path)
 
 
 def load_claims(
@@ -169,28 +158,75 @@ def load_claims(
 ) -> list[Claim]:
     """Claims of bookings occupying time at ``now`` that overlap ``window``; ``of``
     narrows which (e.g. ``related_bookings(resource)``), ``None`` takes every resource's."""
+    query = select(
+        Booking.id, Booking.resource_id, Booking.occupied_start, Booking.occupied_end, Booking.units
+    ).where(
+        occupying(now),
+        indexed_overlap(window),
+        overlapping(Booking.occupied_start, Booking.occupied_end, window),
+    )
+    if of is not None:
+        query = query.where(of)
+    if excluding:
+        query = query.where(Booking.id.not_in(excluding))
     return [
         Claim(resource_id=rid, interval=Interval(start, end), units=units, booking_id=bid)
-        for bid, rid, start, end, units, _ in db.session.execute(
-            _claims_query(of, window, occupying(now), excluding)
-        )
+        for bid, rid, start, end, units in db.session.execute(query)
     ]
 
 
+@functools.cache
+def _family_claims_query(dialect: str) -> Select[Any]:
+    """The query of ``claims_and_lapsed_holds``, built once per kind of database with
+    every value a bound parameter: building a statement this size costs more than
+    running it, and every booking runs it while it holds the writer's turn."""
+    start = bindparam("start", type_=UTCDateTime())
+    end = bindparam("end", type_=UTCDateTime())
+    near = _near(dialect, start, end, bindparam("first_minute"), bindparam("last_minute"))
+    lineage = bindparam("lineage", expanding=True)
+    family = _family(lineage, bindparam("resource_id"), bindparam("prefix"))
+    return select(
+        Booking.id,
+        Booking.resource_id,
+        Booking.occupied_start,
+        Booking.occupied_end,
+        Booking.units,
+        Booking.hold_expires_at,
+    ).where(
+        Booking.status.in_(OCCUPYING),
+        near,
+        Booking.occupied_start < end,
+        Booking.occupied_end > start,
+        family,
+        Booking.id.not_in(bindparam("excluding", expanding=True)),
+    )
+
+
 def claims_and_lapsed_holds(
-    of: ColumnElement[bool] | None,
+    resource: Resource,
     window: Interval,
     now: datetime,
     *,
     excluding: Collection[int] = (),
 ) -> tuple[list[Claim], list[int]]:
-    """``load_claims``, read together with the ids of the holds there that lapsed by
-    ``now``: they hold no time, but a booking about to take it marks them expired
-    first (PostgreSQL's exclusion constraint still sees their rows). One query."""
+    """``load_claims(related_bookings(resource), …)``, read together with the ids of the
+    holds there that lapsed by ``now``: they hold no time, but a booking about to take
+    it marks them expired first (PostgreSQL's exclusion constraint still sees their
+    rows). One query, built once (see ``_family_claims_query``)."""
+    query = _family_claims_query(db.session.get_bind().dialect.name)
+    values = {
+        "start": window.start,
+        "end": window.end,
+        "first_minute": _minute(window.start, up=False),
+        "last_minute": _minute(window.end, up=True),
+        "lineage": [*resource.ancestor_ids, resource.id],
+        "resource_id": resource.id,
+        "prefix": resource.path,
+        "excluding": list(excluding),
+    }
     claims: list[Claim] = []
     lapsed: list[int] = []
-    query = _claims_query(of, window, Booking.status.in_(OCCUPYING), excluding)
-    for bid, rid, start, end, units, hold_expires_at in db.session.execute(query):
+    for bid, rid, start, end, units, hold_expires_at in db.session.execute(query, values):
         if hold_expires_at is not None and hold_expires_at <= now:
             lapsed.append(bid)
         else:

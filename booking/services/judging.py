@@ -82,17 +82,17 @@ class Judge:
         holds that have lapsed there are marked expired (they no longer hold time).
         """
         rules = rules_of(resource) if rules is None else rules
-        # PostgreSQL: the path's rows are locked, in id order, before anything is read.
-        # SQLite's writer holds the whole database, so the path is part of the claims query.
-        path = blocking_path_ids(resource, lock=True) if lock and locks_rows() else None
+        if lock and locks_rows():
+            # PostgreSQL: the path's rows are locked, in id order, before anything is
+            # read; SQLite's writer holds the whole database already.
+            blocking_path_ids(resource, lock=True)
         occupied = occupied_time(span, rules)
-        related = related_bookings(resource, path)
         if lock:
-            claims, lapsed = claims_and_lapsed_holds(related, occupied, now, excluding=excluding)
+            claims, lapsed = claims_and_lapsed_holds(resource, occupied, now, excluding=excluding)
             if lapsed:
                 expire_lapsed_holds(now, lapsed)
         else:
-            claims = load_claims(related, occupied, now, excluding=excluding)
+            claims = load_claims(related_bookings(resource), occupied, now, excluding=excluding)
         context = circumstances_for(
             resource,
             rules,

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from booking.extensions import db
 from booking.models import Booking, Certification, Closure, Resource, User
@@ -46,6 +46,20 @@ def site_layer() -> Layer:
     return Layer(None, current_app.config["SITE_RULES"])
 
 
+#: The queries every booking runs, built once with their values as parameters.
+_RULES_OF = select(Resource.id, Resource.rules).where(
+    Resource.id.in_(bindparam("ids", expanding=True))
+)
+_CLOSURES_OF = select(Closure.start, Closure.end, Closure.reason).where(
+    or_(
+        Closure.resource_id.is_(None),
+        Closure.resource_id.in_(bindparam("lineage", expanding=True)),
+    ),
+    Closure.start < bindparam("end"),
+    Closure.end > bindparam("start"),
+)
+
+
 def layers_of(resource: Resource, ancestors: Sequence[Resource] | None = None) -> list[Layer]:
     """The levels whose rules apply to ``resource``: site, ancestors from the root, itself.
 
@@ -54,8 +68,7 @@ def layers_of(resource: Resource, ancestors: Sequence[Resource] | None = None) -
     """
     ids = resource.ancestor_ids
     if ancestors is None:
-        rows = db.session.execute(select(Resource.id, Resource.rules).where(Resource.id.in_(ids)))
-        found = {rid: rules for rid, rules in rows}
+        found = {rid: rules for rid, rules in db.session.execute(_RULES_OF, {"ids": ids})}
     else:
         found = {a.id: a.rules for a in ancestors}
     layers = [site_layer()]
@@ -107,14 +120,13 @@ def _ancestors(resource: Resource) -> list[Resource]:
 def closures_of(resource: Resource, window: Interval) -> list[ClosedTime]:
     """Closures overlapping ``window`` that close ``resource``: site-wide, of an ancestor,
     or of the resource itself."""
-    query = select(Closure.start, Closure.end, Closure.reason).where(
-        or_(
-            Closure.resource_id.is_(None),
-            Closure.resource_id.in_([*resource.ancestor_ids, resource.id]),
-        ),
-        overlapping(Closure.start, Closure.end, window),
-    )
-    return [ClosedTime(Interval(s, e), reason) for s, e, reason in db.session.execute(query)]
+    values = {
+        "lineage": [*resource.ancestor_ids, resource.id],
+        "start": window.start,
+        "end": window.end,
+    }
+    rows = db.session.execute(_CLOSURES_OF, values)
+    return [ClosedTime(Interval(s, e), reason) for s, e, reason in rows]
 
 
 def certifications_of(user: User) -> dict[str, date | None]:

@@ -16,8 +16,14 @@ from sqlalchemy.exc import IntegrityError
 
 from booking.database import writer_lock_path, writer_turn
 from booking.extensions import db
-from booking.models import Booking
-from booking.services.claims import indexed_overlap, load_claims, overlapping
+from booking.models import Booking, Resource
+from booking.services.claims import (
+    claims_and_lapsed_holds,
+    indexed_overlap,
+    load_claims,
+    overlapping,
+    related_bookings,
+)
 from rules import Interval, overlaps
 from tests.conftest import NOW, Factory, at
 from tests.rules.strategies import intervals
@@ -127,3 +133,48 @@ def test_only_sqlite_files_need_writer_turns():
     assert writer_lock_path(create_engine("sqlite:////tmp/x/booking.db")) == (
         "/tmp/x/booking.db-writer.lock"
     )
+
+
+def test_a_bookings_prebuilt_claims_query_reads_what_the_general_one_reads(app, make: Factory):
+    # A lab (bookable) on a floor (not), with a bench and an instrument on the bench;
+    # the bench is asked about. Its lab, itself and its instrument block it; the floor,
+    # a sibling bench and another room do not.
+    floor = make.resource(kind="floor", bookable=False)
+    lab = make.resource(kind="lab", parent_id=floor.id)
+    bench = make.resource(kind="equipment", parent_id=lab.id)
+    sibling = make.resource(kind="equipment", parent_id=lab.id)
+    instrument = make.resource(kind="equipment", parent_id=bench.id)
+    other = make.resource()
+    user = make.user()
+    window = Interval(at(1, 8), at(1, 20))
+    rows = {
+        name: make.booking(resource, user, at(1, 9 + hour), at(1, 10 + hour), **extra)
+        for hour, (name, resource, extra) in enumerate(
+            [
+                ("lab", lab, {}),
+                ("bench", bench, {}),
+                ("instrument", instrument, {}),
+                ("sibling", sibling, {}),
+                ("other", other, {}),
+                ("floor", floor, {}),
+                ("cancelled", bench, {"status": "cancelled"}),
+                (
+                    "live hold",
+                    bench,
+                    {"status": "held", "hold_expires_at": NOW + timedelta(hours=1)},
+                ),
+                ("lapsed hold", bench, {"status": "held", "hold_expires_at": NOW}),
+                ("moved", bench, {}),
+            ]
+        )
+    }
+    make.booking(bench, user, at(1, 20), at(1, 21))  # back to back: outside the window
+    moving = [rows["moved"].id]
+    with app.app_context():
+        resource = db.session.get(Resource, bench.id)
+        general = load_claims(related_bookings(resource), window, NOW, excluding=moving)
+        claims, lapsed = claims_and_lapsed_holds(resource, window, NOW, excluding=moving)
+    assert sorted(claims, key=lambda c: c.booking_id) == sorted(general, key=lambda c: c.booking_id)
+    wanted = {"lab", "bench", "instrument", "live hold"}
+    assert {c.booking_id for c in claims} == {rows[name].id for name in wanted}
+    assert lapsed == [rows["lapsed hold"].id]
