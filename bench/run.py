@@ -151,8 +151,10 @@ def prepare(url: str) -> list[int]:
 
 
 @contextmanager
-def gunicorn(url: str, port: int):
+def gunicorn(url: str, port: int, app: str = "booking:create_app()"):
+    """Serve ``app`` on ``port`` with gunicorn's 2 sync workers until the block ends."""
     env = {**os.environ, "BOOKING_DATABASE_URL": url, "BOOKING_SECRET_KEY": "bench"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "bench")])
     command = [
         sys.executable,
         "-m",
@@ -163,7 +165,7 @@ def gunicorn(url: str, port: int):
         f"127.0.0.1:{port}",
         "--log-level",
         "warning",
-        "booking:create_app()",
+        app,
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
