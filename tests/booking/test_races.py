@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from booking.extensions import db
-from booking.models import OCCUPYING, Booking
+from booking.models import OCCUPYING, Booking, Resource
+from booking.services import bookings
 from rules import Claim, Interval, Target, usage_profile
 from tests.conftest import Factory, at, iso
 
@@ -130,3 +131,39 @@ def test_a_series_racing_single_bookings_never_double_books(app, make: Factory, 
         assert statuses[0] == 409
         assert Counter(statuses[1:]) == {201: 2, 409: 8}
         assert len(rows) == 2
+
+
+@pytest.mark.parametrize("change", ["moved under a booked lab", "a pool shrunk to one"])
+def test_a_resource_changed_while_a_booking_is_read_is_judged_as_it_now_is(
+    app, make: Factory, monkeypatch, change
+):
+    # A booking reads its resource before its write transaction; here another
+    # transaction changes the resource in between. The booking must see the change.
+    lab_a = make.resource(name="Lab A", kind="lab")
+    lab_b = make.resource(name="Lab B", kind="lab")
+    tenant = make.user()
+    make.booking(lab_b, tenant, at(1, 9), at(1, 11))
+    if change == "moved under a booked lab":
+        resource = make.resource(name="Bench", kind="desk", parent_id=lab_a.id)
+        values = {"parent_id": lab_b.id, "path": f"{lab_b.path}{resource.id}/"}
+    else:
+        resource = make.resource(name="Hot desks", kind="desk", quantity=2)
+        make.booking(resource, tenant, at(1, 9), at(1, 11), exclusive=False)  # one unit of two
+        values = {"quantity": 1}
+    read = bookings.standing_circumstances
+    changed = []
+
+    def read_then_change(*args: Any, **kwargs: Any) -> Any:
+        if not changed:  # another transaction, committed in between
+            changed.append(True)
+            with db.engine.begin() as other:
+                other.execute(update(Resource).where(Resource.id == resource.id).values(**values))
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(bookings, "standing_circumstances", read_then_change)
+    headers, before = make.headers(tenant), len(occupying(app))
+    asked = body(resource.id, 1)
+    response = app.test_client().post("/api/v1/bookings", json=asked, headers=headers)
+    assert response.status_code == 409, response.json
+    assert response.json["code"] == "booking_conflict"
+    assert len(occupying(app)) == before  # nothing was written
