@@ -119,6 +119,20 @@ class StateConflictError(DomainError):
         self.code = code
 
 
+class MoveConflictError(DomainError):
+    """Moving a resource would put its bookings under a resource booked at the same time;
+    ``conflicts`` holds that resource's busy time."""
+
+    status, code, title = 409, "move_conflict", "The move would make bookings clash"
+
+    def __init__(self, conflicts: Sequence[Mapping[str, Any]]) -> None:
+        super().__init__(
+            "Bookings of this resource (or of what lies below it) overlap bookings of the "
+            "resource it would move under, which take everything below them.",
+            conflicts=list(conflicts),
+        )
+
+
 class NotAcceptableError(DomainError):
     status, code, title = 406, "not_acceptable", "No acceptable representation"
 

@@ -36,13 +36,14 @@ from rules import Claim, Interval, Target
 STEADY = tuple(status for status in OCCUPYING if status != "held")
 
 
-def occupying(now: datetime) -> ColumnElement[bool]:
-    """SQL for bookings that hold their time at ``now``: open ones, and holds not yet lapsed.
+def occupying(now: datetime, booking: Any = Booking) -> ColumnElement[bool]:
+    """SQL for bookings that hold their time at ``now``: open ones, and holds not yet lapsed
+    (``booking`` may be an alias of ``Booking``).
 
     A lapsed hold frees its time at once, whether or not the expiry job has run yet.
     """
-    live_hold = (Booking.status == "held") & (Booking.hold_expires_at > now)
-    return Booking.status.in_(STEADY) | live_hold  # type: ignore[no-any-return]
+    live_hold = (booking.status == "held") & (booking.hold_expires_at > now)
+    return booking.status.in_(STEADY) | live_hold  # type: ignore[no-any-return]
 
 
 def is_occupying(booking: Booking, now: datetime) -> bool:

@@ -8,13 +8,19 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
-from booking.errors import InvalidFieldsError, NotFoundError, StateConflictError
+from booking.errors import (
+    InvalidFieldsError,
+    MoveConflictError,
+    NotFoundError,
+    StateConflictError,
+)
 from booking.extensions import db
 from booking.models import Booking, Resource, User
 from booking.models.resources import ancestors_on_path
 from booking.services.access import CATALOGUE_ROLES, require_role
-from booking.services.claims import load_claims, target_of
+from booking.services.claims import blocking_path_ids, load_claims, occupying, target_of
 from booking.services.rulebook import describe_rules
 from booking.services.transactions import transactional
 from rules import Interval, usage_profile
@@ -104,6 +110,10 @@ def get_resource_with_rules(resource_id: int) -> Resource:
     return resource
 
 
+#: A refused move lists at most this many clashing stretches.
+MAX_CLASHES_SHOWN = 20
+
+
 def _parent(parent_id: int | None) -> Resource | None:
     if parent_id is None:
         return None
@@ -134,10 +144,14 @@ def create_resource(actor: User, fields: dict[str, Any], now: datetime) -> Resou
     return add_resource(fields, now)
 
 
-def _move(resource: Resource, parent_id: int | None) -> None:
+def _move(resource: Resource, parent_id: int | None, now: datetime) -> None:
     parent = _parent(parent_id)
     if parent is not None and parent.path.startswith(resource.path):
         raise InvalidFieldsError({"parent_id": ["A resource cannot sit inside itself."]})
+    if parent is not None:
+        clashes = _clashes_below(parent, resource.path, now)
+        if clashes:
+            raise MoveConflictError(clashes)
     old = resource.path
     subtree = db.session.scalars(select(Resource).where(Resource.path.startswith(old))).all()
     resource.parent_id = parent_id
@@ -145,6 +159,37 @@ def _move(resource: Resource, parent_id: int | None) -> None:
     for node in subtree:
         if node.id != resource.id:
             node.path = resource.path + node.path[len(old) :]
+
+
+def _clashes_below(parent: Resource, subtree_path: str, now: datetime) -> list[dict[str, Any]]:
+    """Busy time of ``parent`` and its bookable ancestors that bookings from now on in the
+    subtree at ``subtree_path`` overlap: under them, those would be double bookings.
+    On PostgreSQL those resources stay locked, so no such booking can slip in meanwhile."""
+    above_ids = blocking_path_ids(parent, lock=True)
+    above, moved = aliased(Booking), aliased(Booking)
+    subtree = select(Resource.id).where(Resource.path.startswith(subtree_path))
+    query = (
+        select(above.resource_id, above.occupied_start, above.occupied_end)
+        .join(
+            moved,
+            (moved.occupied_start < above.occupied_end)
+            & (moved.occupied_end > above.occupied_start),
+        )
+        .where(
+            above.resource_id.in_(above_ids),
+            occupying(now, above),
+            above.occupied_end > now,
+            moved.resource_id.in_(subtree),
+            occupying(now, moved),
+        )
+        .distinct()
+        .order_by(above.occupied_start)
+        .limit(MAX_CLASHES_SHOWN)
+    )
+    return [
+        {"resource_id": rid, "start": start, "end": end}
+        for rid, start, end in db.session.execute(query)
+    ]
 
 
 def _peak_units_from(resource: Resource, now: datetime) -> int:
@@ -157,11 +202,17 @@ def _peak_units_from(resource: Resource, now: datetime) -> int:
 def update_resource(
     actor: User, resource_id: int, changes: dict[str, Any], now: datetime
 ) -> Resource:
-    """Change a resource; moving it re-parents its subtree, shrinking a pool is checked."""
+    """Change a resource; moving it re-parents its subtree (refused with the clashes when
+    its bookings would overlap those of a resource it moves under), shrinking a pool is
+    checked against the units booked at once."""
     require_role(actor, CATALOGUE_ROLES, "change the catalogue")
-    resource = get_resource(resource_id)
+    # Locked on PostgreSQL, as bookings of it lock it, so the checks below and any booking
+    # of it run one after the other.
+    resource = db.session.get(Resource, resource_id, with_for_update=True, populate_existing=True)
+    if resource is None:
+        raise NotFoundError("No such resource.")
     if "parent_id" in changes and changes["parent_id"] != resource.parent_id:
-        _move(resource, changes.pop("parent_id"))
+        _move(resource, changes.pop("parent_id"), now)
     changes.pop("parent_id", None)
     new_quantity = changes.get("quantity")
     if new_quantity is not None and new_quantity < resource.quantity:

@@ -89,6 +89,34 @@ def test_moving_a_resource_moves_its_subtree_and_refuses_cycles(client, make: Fa
     assert clash.status_code == 409 and bench.id == clash.get_json()["conflicts"][0]["resource_id"]
 
 
+def test_moving_a_booked_resource_under_one_booked_at_the_same_time_is_refused(
+    client, make: Factory, staff
+):
+    lab_a, lab_b = make.resource(name="Lab A", kind="lab"), make.resource(name="Lab B", kind="lab")
+    bench = make.resource(name="Bench", kind="desk", parent_id=lab_a.id)
+    microscope = make.resource(name="Microscope", kind="equipment", parent_id=bench.id)
+    user = make.user()
+    make.booking(microscope, user, at(1, 9), at(1, 11))
+    make.booking(lab_b, user, at(1, 11), at(1, 12))  # back to back: no clash
+    make.booking(lab_b, user, at(1, 9), at(1, 10), status="cancelled")
+    clash = make.booking(lab_b, user, at(1, 10), at(1, 10, 30), occupied_end=at(1, 10, 45))
+    move = {"parent_id": lab_b.id}
+    refused = client.patch(f"/api/v1/resources/{bench.id}", json=move, headers=staff)
+    assert refused.status_code == 409, refused.get_json()
+    problem = refused.get_json()
+    assert problem["code"] == "move_conflict"
+    assert problem["conflicts"] == [
+        {"resource_id": lab_b.id, "start": iso(at(1, 10)), "end": iso(at(1, 10, 45))}
+    ]
+    assert client.get(f"/api/v1/resources/{bench.id}", headers=staff).get_json()["parent_id"] == (
+        lab_a.id
+    )
+    cancelled = client.post(f"/api/v1/bookings/{clash.id}/cancel", headers=staff)
+    assert cancelled.status_code == 200, cancelled.get_json()
+    moved = client.patch(f"/api/v1/resources/{bench.id}", json=move, headers=staff)
+    assert moved.status_code == 200 and moved.get_json()["parent_id"] == lab_b.id
+
+
 def test_shrinking_a_pool_below_future_use_is_refused(client, make: Factory, staff):
     pool = make.resource(name="Hot desks", kind="desk", quantity=4)
     user = make.user()
