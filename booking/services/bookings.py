@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from booking.errors import (
     InvalidFieldsError,
@@ -35,7 +35,7 @@ from booking.services.access import (
 from booking.services.alternatives import suggest_alternatives
 from booking.services.approvals import approval_deadline, await_approval
 from booking.services.attendance import mark_checked_in, require_check_in_window, walk_in_start
-from booking.services.claims import locks_rows, overlapping
+from booking.services.claims import overlapping
 from booking.services.judging import Judge, refuse
 from booking.services.lifecycle import require_open, require_status
 from booking.services.rulebook import rules_of, standing_circumstances
@@ -170,22 +170,6 @@ def _read_setting(actor: User, draft: BookingDraft, now: datetime) -> _Setting:
     return _Setting(resource, beneficiary, rules, interval, standing)
 
 
-#: A resource's place and size: what a booking's clashes are worked out from. Read
-#: again inside the write transaction (``_reshaped``), the row locked on PostgreSQL.
-_SHAPE = select(Resource.path, Resource.quantity, Resource.bookable).where(
-    Resource.id == bindparam("id")
-)
-
-
-def _reshaped(resource: Resource) -> bool:
-    """True when ``resource`` was moved, resized or made (un)bookable since it was read.
-    On PostgreSQL its row stays locked until the transaction ends, so it cannot change
-    again before the booking is written (``update_resource`` locks it too)."""
-    query = _SHAPE.with_for_update() if locks_rows() else _SHAPE
-    path, quantity, bookable = db.session.execute(query, {"id": resource.id}).one()
-    return (path, quantity, bookable) != (resource.path, resource.quantity, resource.bookable)
-
-
 def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
     """Book ``draft`` for the caller (or on behalf of someone), or refuse with the reasons.
 
@@ -196,26 +180,24 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
     first; only the time already claimed, the quotas and the insert wait for the write
     transaction (on SQLite, for the database's one writer). A rule or closure changed
     in between counts as changed just after this booking was made; a resource moved,
-    resized or made (un)bookable in between is read again, as clashes depend on it.
+    resized or made (un)bookable in between is read again (see ``Judge.prepare``), as
+    clashes depend on it.
     """
     return _book(actor, draft, _read_setting(actor, draft, now), now)
 
 
 @transactional
 def _book(actor: User, draft: BookingDraft, setting: _Setting, now: datetime) -> Booking:
-    if _reshaped(setting.resource):
-        db.session.refresh(setting.resource)
-        setting = _read_setting(actor, draft, now)
-    resource, beneficiary, rules, interval = (
-        setting.resource,
-        setting.beneficiary,
-        setting.rules,
-        setting.interval,
-    )
+    resource, beneficiary, interval = setting.resource, setting.beneficiary, setting.interval
     request = BookingRequest(interval=interval, units=draft.units, attendees=draft.attendees)
-    exempt = _exemptions(actor, draft)
     judge = Judge.prepare(
-        resource, beneficiary, interval, now, exempt=exempt, rules=rules, standing=setting.standing
+        resource,
+        beneficiary,
+        interval,
+        now,
+        exempt=_exemptions(actor, draft),
+        rules=setting.rules,
+        standing=setting.standing,
     )
     decision = judge.judge(request)
     refuse(
@@ -232,7 +214,7 @@ def _book(actor: User, draft: BookingDraft, setting: _Setting, now: datetime) ->
                 "This resource needs approval before it is used, so it cannot be a walk-in.",
                 code="not_confirmed",
             )
-        require_check_in_window(interval.start, interval.end, rules, now, walk_in=True)
+        require_check_in_window(interval.start, interval.end, judge.rules, now, walk_in=True)
     booking = Booking(
         resource_id=resource.id,
         user_id=beneficiary.id,

@@ -108,10 +108,11 @@ def target_of(resource: Resource) -> Target:
     return Target(resource_id=resource.id, quantity=resource.quantity)
 
 
-def _blocking_path(lineage: Any, resource_id: Any) -> Select[tuple[int]]:
-    """SQL for the ids of the resource and of its bookable ancestors (which block it),
-    given the ids from the root to the resource and its id, as values or parameters."""
-    return select(Resource.id).where(
+def _blocking_path(lineage: Any, resource_id: Any, *columns: Any) -> Select[Any]:
+    """SQL for the ids (or ``columns``) of the resource and of its bookable ancestors (which
+    block it), given the ids from the root to the resource and its id, as values or
+    parameters."""
+    return select(*(columns or (Resource.id,))).where(
         Resource.id.in_(lineage), or_(Resource.bookable.is_(True), Resource.id == resource_id)
     )
 
@@ -137,6 +138,34 @@ def blocking_path_ids(resource: Resource, *, lock: bool = False) -> list[int]:
     lineage = [*resource.ancestor_ids, resource.id]
     query = _blocking_path(lineage, resource.id).order_by(Resource.id)
     return list(db.session.scalars(query.with_for_update() if lock else query))
+
+
+#: A resource's place and size, read under ``lock_blocking_path``: with the rows of its
+#: blocking path locked in id order (PostgreSQL), or alone (SQLite).
+_SHAPE = (Resource.id, Resource.path, Resource.quantity, Resource.bookable)
+_LOCKED_SHAPES = (
+    _blocking_path(bindparam("lineage", expanding=True), bindparam("resource_id"), *_SHAPE)
+    .order_by(Resource.id)
+    .with_for_update()
+)
+_SHAPE_NOW = select(*_SHAPE).where(Resource.id == bindparam("resource_id"))
+
+
+def lock_blocking_path(resource: Resource) -> tuple[str, int, bool]:
+    """Lock what bookings of ``resource`` are judged under until the transaction ends, and
+    give its (path, quantity, bookable) as they now are.
+
+    PostgreSQL locks the rows of its blocking path in id order, its own among them: two
+    bookings that could clash share one of them, so they run one after the other, and
+    the resource cannot be moved or resized meanwhile. SQLite's writer holds the whole
+    database already.
+    """
+    query = _LOCKED_SHAPES if locks_rows() else _SHAPE_NOW
+    values = {"lineage": [*resource.ancestor_ids, resource.id], "resource_id": resource.id}
+    for rid, path, quantity, bookable in db.session.execute(query, values):
+        if rid == resource.id:
+            return path, quantity, bookable
+    raise AssertionError("a resource is never deleted")
 
 
 def locks_rows() -> bool:

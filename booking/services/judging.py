@@ -14,13 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from booking.errors import BookingConflictError, RuleViolationError
+from booking.extensions import db
 from booking.models import Resource, User
 from booking.services.claims import (
-    blocking_path_ids,
     busy_time,
     claims_and_lapsed_holds,
     load_claims,
-    locks_rows,
+    lock_blocking_path,
     related_bookings,
     target_of,
 )
@@ -38,6 +38,11 @@ from rules import (
     occupied_time,
 )
 from rules.conflicts import ClaimTimeline
+
+
+def shape_of(resource: Resource) -> tuple[str, int, bool]:
+    """The resource's place and size as read: what its clashes are worked out from."""
+    return resource.path, resource.quantity, resource.bookable
 
 
 def facts_of(resource: Resource) -> ResourceFacts:
@@ -78,14 +83,17 @@ class Judge:
         (see ``standing_circumstances``) when the caller has read them.
 
         With ``lock`` the resource's blocking path stays locked until the transaction
-        ends, so nothing can claim the time between the judgement and the insert, and
-        holds that have lapsed there are marked expired (they no longer hold time).
+        ends (``lock_blocking_path``), so nothing can claim the time between the judgement
+        and the insert, and holds that have lapsed there are marked expired (they no
+        longer hold time).
         """
+        if lock and lock_blocking_path(resource) != shape_of(resource):
+            # Moved, resized or made (un)bookable since it was read (a new booking reads
+            # it before its write transaction): judged as it now is, where it now is.
+            db.session.refresh(resource)
+            lock_blocking_path(resource)
+            rules, standing = None, None
         rules = rules_of(resource) if rules is None else rules
-        if lock and locks_rows():
-            # PostgreSQL: the path's rows are locked, in id order, before anything is
-            # read; SQLite's writer holds the whole database already.
-            blocking_path_ids(resource, lock=True)
         occupied = occupied_time(span, rules)
         if lock:
             claims, lapsed = claims_and_lapsed_holds(resource, occupied, now, excluding=excluding)
