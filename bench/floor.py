@@ -134,14 +134,16 @@ def book_with_orm(asked: dict[str, Any]) -> tuple[dict[str, Any], int]:
 
 def _by_hand(app: Flask) -> Any:
     path = db.engine.url.database
-    connections: dict[int, sqlite3.Connection] = {}
+    connections: list[sqlite3.Connection] = []  # one per worker, opened on first use
 
     @app.post("/floor/sqlite3")
     def book_by_hand() -> tuple[dict[str, Any], int]:
         asked = request.get_json()
         start, end = (datetime.fromisoformat(asked[k]).astimezone(UTC) for k in ("start", "end"))
         at = [moment.strftime("%Y-%m-%d %H:%M:%S.%f") for moment in (start, end)]
-        link = connections.setdefault(0, sqlite3.connect(path, isolation_level=None))
+        if not connections:
+            connections.append(sqlite3.connect(path, isolation_level=None))
+        link = connections[0]
         with writer_turn(db.engine):
             link.execute("BEGIN IMMEDIATE")
             clash = link.execute(

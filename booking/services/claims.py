@@ -127,17 +127,14 @@ def _family(lineage: Any, resource_id: Any, prefix: Any) -> ColumnElement[bool]:
     )
 
 
-def blocking_path_ids(resource: Resource, *, lock: bool = False) -> list[int]:
-    """Ids of the resource and of its bookable ancestors (which block it), in id order.
-
-    With ``lock``, those rows stay locked until the transaction ends. Two bookings that
-    could clash share at least one of them (a booking of a bench and of its lab both
-    lock the lab), so they run one after the other. SQLite has no row locks; there the
-    writing transaction already holds the database's write lock.
+def lock_blocking_path_ids(resource: Resource) -> list[int]:
+    """Ids of the resource and of its bookable ancestors (which block it), in id order,
+    their rows locked until the transaction ends (see ``lock_blocking_path``). SQLite has
+    no row locks; there the writing transaction already holds the database's write lock.
     """
     lineage = [*resource.ancestor_ids, resource.id]
-    query = _blocking_path(lineage, resource.id).order_by(Resource.id)
-    return list(db.session.scalars(query.with_for_update() if lock else query))
+    query = _blocking_path(lineage, resource.id).order_by(Resource.id).with_for_update()
+    return list(db.session.scalars(query))
 
 
 #: A resource's place and size, read under ``lock_blocking_path``: with the rows of its

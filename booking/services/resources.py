@@ -20,7 +20,7 @@ from booking.extensions import db
 from booking.models import Booking, Resource, User
 from booking.models.resources import ancestors_on_path
 from booking.services.access import CATALOGUE_ROLES, require_role
-from booking.services.claims import blocking_path_ids, load_claims, occupying, target_of
+from booking.services.claims import load_claims, lock_blocking_path_ids, occupying, target_of
 from booking.services.rulebook import describe_rules
 from booking.services.transactions import transactional
 from rules import Interval, usage_profile
@@ -165,7 +165,7 @@ def _clashes_below(parent: Resource, subtree_path: str, now: datetime) -> list[d
     """Busy time of ``parent`` and its bookable ancestors that bookings from now on in the
     subtree at ``subtree_path`` overlap: under them, those would be double bookings.
     On PostgreSQL those resources stay locked, so no such booking can slip in meanwhile."""
-    above_ids = blocking_path_ids(parent, lock=True)
+    above_ids = lock_blocking_path_ids(parent)
     above, moved = aliased(Booking), aliased(Booking)
     subtree = select(Resource.id).where(Resource.path.startswith(subtree_path))
     query = (
