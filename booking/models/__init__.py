@@ -3,7 +3,6 @@
 from booking.models.bookings import OCCUPYING, STATUSES, Booking, BookingEvent
 from booking.models.people import (
     ROLES,
-    STAFF_ROLES,
     ApiToken,
     FeedKey,
     FeedState,
@@ -19,7 +18,6 @@ __all__ = [
     "KINDS",
     "OCCUPYING",
     "ROLES",
-    "STAFF_ROLES",
     "STATUSES",
     "ApiToken",
     "Booking",

@@ -7,12 +7,11 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.access import ROLES
 from booking.database import UTCDateTime
 from booking.extensions import db
 
-ROLES = ("admin", "facility_manager", "reception", "tenant_admin", "tenant_member")
-#: Roles that work for the centre rather than for a tenant.
-STAFF_ROLES = frozenset({"admin", "facility_manager", "reception"})
+__all__ = ["ROLES", "ApiToken", "FeedKey", "FeedState", "SignInAttempt", "Tenant", "User"]
 
 
 class Tenant(db.Model):  # type: ignore[name-defined,misc]
@@ -39,11 +38,6 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     tenant: Mapped[Tenant | None] = relationship()
-
-    @property
-    def is_staff(self) -> bool:
-        """True for the centre's own staff (reception, facility managers, admins)."""
-        return self.role in STAFF_ROLES
 
 
 class ApiToken(db.Model):  # type: ignore[name-defined,misc]

@@ -10,27 +10,21 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 
+from booking.access import ROLES, can
 from booking.errors import NotFoundError, PermissionDeniedError
 from booking.extensions import db
-from booking.models import STAFF_ROLES, Booking, User
-
-CATALOGUE_ROLES = frozenset({"admin", "facility_manager"})
-RULE_OVERRIDE_ROLES = CATALOGUE_ROLES
-#: Who runs the front desk: occupancy, walk-ins, checking anyone in or out.
-RECEPTION_ROLES = STAFF_ROLES
-#: Who approves bookings of resources that require approval; their own are confirmed at once.
-APPROVER_ROLES = CATALOGUE_ROLES
+from booking.models import Booking, User
 
 
 def visible_to(user: User, model: Any) -> ColumnElement[bool]:
     """SQL condition selecting the rows of ``model`` (bookings, series: anything booked
     for ``user_id`` by ``booked_by_id`` in ``tenant_id``) that ``user`` may see in full."""
-    if user.is_staff:
+    if can(user, "see_all"):
         return true()
     own = or_(model.user_id == user.id, model.booked_by_id == user.id)
-    if user.role == "tenant_admin" and user.tenant_id is not None:
+    if can(user, "see_tenant") and user.tenant_id is not None:
         return or_(own, model.tenant_id == user.tenant_id)
-    return own if user.role == "tenant_member" else false()
+    return own if user.role in ROLES else false()
 
 
 def visible_bookings(user: User) -> ColumnElement[bool]:
@@ -50,27 +44,21 @@ def visible_booking(user: User, booking_id: int, *, for_update: bool = False) ->
     return booking
 
 
-def require_role(user: User, roles: frozenset[str], action: str) -> None:
-    """Refuse with 403 unless ``user`` has one of ``roles``."""
-    if user.role not in roles:
-        raise PermissionDeniedError(f"Your role ({user.role}) may not {action}.")
-
-
 def require_booking_for(actor: User, beneficiary: User | None) -> User:
     """``beneficiary`` if ``actor`` may book on their behalf; otherwise a 403.
 
     ``None`` (no such user) is refused like a stranger, so tenants learn nothing of
     who exists outside their tenant.
     """
-    if beneficiary is not None and (actor.id == beneficiary.id or actor.is_staff):
+    if beneficiary is not None and (actor.id == beneficiary.id or can(actor, "book_for_anyone")):
         return beneficiary
     if (
         beneficiary is not None
-        and actor.role == "tenant_admin"
+        and can(actor, "book_for_tenant")
         and actor.tenant_id is not None
         and beneficiary.tenant_id == actor.tenant_id
     ):
         return beneficiary
-    if actor.role == "tenant_admin":
+    if can(actor, "book_for_tenant"):
         raise PermissionDeniedError("A tenant admin books only for members of their own tenant.")
     raise PermissionDeniedError("Your role may book only for yourself.")

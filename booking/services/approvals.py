@@ -14,12 +14,14 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import or_
 
+from booking.access import require
 from booking.errors import StateConflictError
+from booking.events import BookingApproved, BookingRejected, BookingsExpired, publish
 from booking.models import Booking, User
 from booking.schemas.fields import local_iso
 from booking.services import audit
-from booking.services.access import APPROVER_ROLES, require_role, visible_booking
-from booking.services.lifecycle import move_all, require_status
+from booking.services.access import visible_booking
+from booking.services.lifecycle import free_booking, move_all, require_status
 from booking.services.transactions import transactional
 from rules.durations import parse_duration
 
@@ -40,7 +42,7 @@ def _decide_pending(
 ) -> Booking:
     booking = visible_booking(actor, booking_id, for_update=True)
     verb = "approve" if status == "confirmed" else "reject"
-    require_role(actor, APPROVER_ROLES, f"{verb} bookings")
+    require(actor, "approve", f"{verb} bookings")
     require_status(booking, "pending", f"{verb}d", "not_pending")
     due = booking.approval_due_at
     if due is not None and due <= now:
@@ -54,6 +56,12 @@ def _decide_pending(
         details["reason"] = reason
     audit.record(booking, actor, "approved" if status == "confirmed" else "rejected", now, details)
     booking.status, booking.status_reason, booking.updated_at = status, reason, now
+    ids = (booking.id,)
+    if status == "confirmed":
+        publish(BookingApproved(actor_id=actor.id, at=now, booking_ids=ids, reason=reason))
+    else:
+        free_booking(booking, now, actor.id)
+        publish(BookingRejected(actor_id=actor.id, at=now, booking_ids=ids, reason=reason or ""))
     return booking
 
 
@@ -76,10 +84,13 @@ def expire_pending(now: datetime) -> list[int]:
 
     A conditional update: each expires once, however many processes run this at once.
     """
-    return move_all(
+    expired = move_all(
         "pending",
         "expired",
         "expired",
         now,
         or_(Booking.approval_due_at <= now, Booking.start <= now),
     )
+    if expired:
+        publish(BookingsExpired(actor_id=None, at=now, booking_ids=tuple(expired), was="pending"))
+    return expired

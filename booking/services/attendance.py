@@ -17,12 +17,13 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from booking.errors import StateConflictError
+from booking.events import BookingCheckedIn, BookingsCompleted, BookingsReleased, publish
 from booking.extensions import db
 from booking.models import Booking, Resource, User
 from booking.schemas.fields import local_iso
 from booking.services import audit
 from booking.services.access import visible_booking
-from booking.services.lifecycle import move_all, require_open, require_status
+from booking.services.lifecycle import free_time, move_all, require_open, require_status
 from booking.services.rulebook import rules_of, rules_of_every_resource, site_zone
 from booking.services.transactions import transactional
 from rules import RuleSet
@@ -108,6 +109,7 @@ def check_in(actor: User, booking_id: int, now: datetime) -> Booking:
     require_check_in_window(booking.start, booking.end, rules_of(resource), now)
     audit.record(booking, actor, "checked_in", now, {"status": ["confirmed", "checked_in"]})
     mark_checked_in(booking, now)
+    publish(BookingCheckedIn(actor_id=actor.id, at=now, booking_ids=(booking.id,)))
     return booking
 
 
@@ -126,10 +128,13 @@ def check_out(actor: User, booking_id: int, now: datetime) -> Booking:
     if cut < booking.end:
         changes["end"] = [booking.end, cut]
         buffer_after = booking.occupied_end - booking.end
+        freed_until = booking.occupied_end
         booking.booked_end, booking.end = booking.end, cut
         booking.occupied_end = cut + buffer_after
+        free_time(booking.resource_id, booking.occupied_end, freed_until, now, actor.id)
     audit.record(booking, actor, "checked_out", now, changes)
     booking.status, booking.checked_out_at, booking.updated_at = "completed", now, now
+    publish(BookingsCompleted(actor_id=actor.id, at=now, booking_ids=(booking.id,)))
     return booking
 
 
@@ -162,6 +167,8 @@ def release_no_shows(now: datetime) -> list[int]:
             Booking.start <= now - grace,
             Booking.occupied_start <= now - grace,  # implied; lets the index bound it
         )
+    if released:
+        publish(BookingsReleased(actor_id=None, at=now, booking_ids=tuple(released)))
     return released
 
 
@@ -169,4 +176,7 @@ def release_no_shows(now: datetime) -> list[int]:
 def complete_checked_in(now: datetime) -> list[int]:
     """The ``complete-checked-in`` job: checked-in bookings whose end has passed without a
     check-out become ``completed``; their ids."""
-    return move_all("checked_in", "completed", "completed", now, Booking.end <= now)
+    completed = move_all("checked_in", "completed", "completed", now, Booking.end <= now)
+    if completed:
+        publish(BookingsCompleted(actor_id=None, at=now, booking_ids=tuple(completed)))
+    return completed

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
+from booking.access import can
 from booking.errors import NotFoundError, PermissionDeniedError
 from booking.extensions import db
 from booking.models import ApiToken, User
@@ -46,9 +47,9 @@ def _new_token(user: User, now: datetime) -> tuple[ApiToken, str]:
 def issue_token(actor: User, user_id: int, now: datetime) -> tuple[ApiToken, str]:
     """A new token for ``user_id``; admins may issue for anyone, others for themselves."""
     user = db.session.get(User, user_id)
-    if user is None or (user.id != actor.id and not actor.is_staff):
+    if user is None or (user.id != actor.id and not can(actor, "see_all")):
         raise NotFoundError("No such user.")
-    if user.id != actor.id and actor.role != "admin":
+    if user.id != actor.id and not can(actor, "manage_people"):
         raise PermissionDeniedError("Only an administrator issues tokens for someone else.")
     return _new_token(user, now)
 
@@ -66,7 +67,7 @@ def issue_token_for_email(email: str, now: datetime) -> str:
 def revoke_token(actor: User, token_id: int, now: datetime) -> None:
     """Revoke a token: its owner or an admin may; to anyone else it does not exist."""
     token = db.session.get(ApiToken, token_id)
-    if token is None or (token.user_id != actor.id and actor.role != "admin"):
+    if token is None or (token.user_id != actor.id and not can(actor, "manage_people")):
         raise NotFoundError("No such token.")
     if token.revoked_at is None:
         token.revoked_at = now

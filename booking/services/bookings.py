@@ -12,40 +12,45 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
+from booking.access import can, require
 from booking.errors import (
     InvalidFieldsError,
     StateConflictError,
+)
+from booking.events import (
+    BookingConfirmed,
+    BookingsCancelled,
+    BookingsChanged,
+    BookingsMade,
+    publish,
 )
 from booking.extensions import db
 from booking.models import Booking, Resource, Series, User
 from booking.schemas.fields import local_iso
 from booking.services import audit
-from booking.services.access import (
-    APPROVER_ROLES,
-    RECEPTION_ROLES,
-    RULE_OVERRIDE_ROLES,
-    require_booking_for,
-    require_role,
-    visible_booking,
-    visible_bookings,
-)
+from booking.services.access import require_booking_for, visible_booking, visible_bookings
 from booking.services.alternatives import suggest_alternatives
 from booking.services.approvals import approval_deadline, await_approval
 from booking.services.attendance import mark_checked_in, require_check_in_window, walk_in_start
 from booking.services.claims import overlapping
 from booking.services.judging import Judge, refuse
-from booking.services.lifecycle import require_open, require_status
+from booking.services.lifecycle import free_booking, free_time, require_open, require_status
+from booking.services.new_bookings import (
+    TRACKED_FIELDS,
+    new_booking,
+    opening_status,
+    record_created,
+    require_override,
+    waits_for_approval,
+)
 from booking.services.rulebook import rules_of, standing_circumstances
 from booking.services.transactions import transactional
 from rules import BookingRequest, Circumstances, Decision, Interval, RuleSet, Violation
-from rules.durations import parse_duration
 
 #: Fields whose change moves a booking, so it is checked again like a new one.
 MOVING_FIELDS = ("resource_id", "start", "end", "units", "attendees")
-TRACKED_FIELDS = ("resource_id", "start", "end", "units", "attendees", "title", "notes", "status")
 
 
 @dataclass
@@ -89,7 +94,7 @@ def beneficiary_for(actor: User, user_id: int | None) -> User:
     if user_id is None or user_id == actor.id:
         return actor
     user = db.session.get(User, user_id)
-    if user is None and actor.is_staff:
+    if user is None and can(actor, "book_for_anyone"):
         raise InvalidFieldsError({"on_behalf_of": ["No such user."]})
     return require_booking_for(actor, user)
 
@@ -113,30 +118,16 @@ def _judge_move(
     return decision
 
 
-def hold_expiry(now: datetime) -> datetime:
-    """When a hold made at ``now`` lapses (the ``bookings.hold_for`` setting)."""
-    return now + parse_duration(current_app.config["BOOKINGS_HOLD_FOR"])
-
-
-def opening_status(actor: User, decision: Decision, *, hold: bool = False) -> str:
-    """A new booking's status: held if asked, pending if it waits for approval."""
-    if hold:
-        return "held"
-    if decision.needs_approval and actor.role not in APPROVER_ROLES:
-        return "pending"
-    return "confirmed"
-
-
 def _exemptions(actor: User, draft: BookingDraft) -> frozenset[str]:
     """Rules that do not apply to this booking: reception books at any notice, and a
     walk-in may start in the slot already under way."""
-    if actor.role not in RECEPTION_ROLES:
+    if not can(actor, "run_reception"):
         return frozenset()
     return frozenset({"too_soon", "in_the_past"} if draft.check_in else {"too_soon"})
 
 
 def _walk_in(actor: User, draft: BookingDraft) -> None:
-    require_role(actor, RECEPTION_ROLES, "check people in as they book (walk-ins)")
+    require(actor, "run_reception", "check people in as they book (walk-ins)")
     if draft.hold:
         raise InvalidFieldsError({"hold": ["A walk-in is checked in at once; it cannot be held."]})
 
@@ -155,8 +146,7 @@ class _Setting:
 def _read_setting(actor: User, draft: BookingDraft, now: datetime) -> _Setting:
     resource = resource_for(draft.resource_id)
     beneficiary = beneficiary_for(actor, draft.on_behalf_of)
-    if draft.override_rules:
-        require_role(actor, RULE_OVERRIDE_ROLES, "override booking rules")
+    require_override(actor, draft.override_rules)
     if draft.check_in:
         _walk_in(actor, draft)
     rules = rules_of(resource)
@@ -205,44 +195,35 @@ def _book(actor: User, draft: BookingDraft, setting: _Setting, now: datetime) ->
         override=draft.override_rules,
         offer=lambda: suggest_alternatives(resource, beneficiary, request, now),
     )
-    bypassed = decision.violations
-    occupied = decision.occupied
-    status = opening_status(actor, decision, hold=draft.hold)
     if draft.check_in:
-        if status != "confirmed":
+        if opening_status(actor, decision) != "confirmed":
             raise StateConflictError(
                 "This resource needs approval before it is used, so it cannot be a walk-in.",
                 code="not_confirmed",
             )
         require_check_in_window(interval.start, interval.end, judge.rules, now, walk_in=True)
-    booking = Booking(
-        resource_id=resource.id,
-        user_id=beneficiary.id,
-        booked_by_id=actor.id,
-        tenant_id=beneficiary.tenant_id,
-        title=draft.title,
-        notes=draft.notes,
-        attendees=draft.attendees,
-        units=draft.units,
-        start=interval.start,
-        end=interval.end,
-        occupied_start=occupied.start,
-        occupied_end=occupied.end,
-        exclusive=resource.quantity == 1,
-        status=status,
-        hold_expires_at=hold_expiry(now) if draft.hold else None,
-        approval_due_at=approval_deadline(interval.start, now) if status == "pending" else None,
-        created_at=now,
-        updated_at=now,
+    fields = {
+        "title": draft.title,
+        "notes": draft.notes,
+        "attendees": draft.attendees,
+        "units": draft.units,
+    }
+    booking = new_booking(
+        actor=actor,
+        owner=beneficiary,
+        resource=resource,
+        interval=interval,
+        decision=decision,
+        fields=fields,
+        now=now,
+        hold=draft.hold,
     )
     if draft.check_in:
         mark_checked_in(booking, now)
     db.session.add(booking)
     db.session.flush()
-    details: dict[str, Any] = {name: getattr(booking, name) for name in TRACKED_FIELDS}
-    if bypassed:
-        details["overridden"] = [v.code for v in bypassed]
-    audit.record(booking, actor, "created", now, details)
+    record_created(booking, actor, now, decision)
+    publish(BookingsMade(actor_id=actor.id, at=now, booking_ids=(booking.id,)))
     return booking
 
 
@@ -281,8 +262,7 @@ def owner_of(booked: Booking | Series) -> User:
 def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: datetime) -> Booking:
     """Change a booking; a change of time, place, units or people is checked like a new one."""
     override = bool(changes.pop("override_rules", False))
-    if override:
-        require_role(actor, RULE_OVERRIDE_ROLES, "override booking rules")
+    require_override(actor, override)
     booking = visible_booking(actor, booking_id, for_update=True)
     require_open(booking, "changed")
     before = {name: getattr(booking, name) for name in TRACKED_FIELDS}
@@ -290,14 +270,16 @@ def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: d
     if after["end"] <= after["start"]:
         raise InvalidFieldsError({"end": ["The end must be after the start."]})
     bypassed: list[Violation] = []
-    if any(after[name] != before[name] for name in MOVING_FIELDS):
+    moved = any(after[name] != before[name] for name in MOVING_FIELDS)
+    held = (booking.resource_id, booking.occupied_start, booking.occupied_end)
+    if moved:
         resource = resource_for(after["resource_id"])
         interval = Interval(after["start"], after["end"])
         request = BookingRequest(interval, units=after["units"], attendees=after["attendees"])
         # Changing a booking already under way, without moving its start, is allowed.
         started = after["start"] == before["start"] and before["start"] <= now
         exempt = frozenset({"in_the_past", "too_soon"}) if started else frozenset()
-        if actor.role in RECEPTION_ROLES:
+        if can(actor, "run_reception"):
             exempt |= {"too_soon"}  # reception books at any notice
         beneficiary = owner_of(booking)
         decision = _judge_move(
@@ -312,7 +294,7 @@ def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: d
         bypassed = decision.violations
         occupied = decision.occupied
         booking.occupied_start, booking.occupied_end = occupied.start, occupied.end
-        if decision.needs_approval and actor.role not in APPROVER_ROLES:
+        if waits_for_approval(actor, decision.needs_approval):
             # what was approved was another time or place: it waits for approval again
             changes["status"] = after["status"] = "pending"
             changes["approval_due_at"] = approval_deadline(after["start"], now)
@@ -324,6 +306,9 @@ def update_booking(actor: User, booking_id: int, changes: dict[str, Any], now: d
     if bypassed:
         details["overridden"] = [v.code for v in bypassed]
     audit.record(booking, actor, "updated", now, details)
+    if moved:
+        free_time(*held, now, actor.id)
+    publish(BookingsChanged(actor_id=actor.id, at=now, booking_ids=(booking.id,), moved=moved))
     return booking
 
 
@@ -335,6 +320,8 @@ def cancel_booking(actor: User, booking_id: int, now: datetime) -> Booking:
     audit.record(booking, actor, "cancelled", now, {"status": [booking.status, "cancelled"]})
     booking.status = "cancelled"
     booking.updated_at = now
+    free_booking(booking, now, actor.id)
+    publish(BookingsCancelled(actor_id=actor.id, at=now, booking_ids=(booking.id,)))
     return booking
 
 
@@ -350,10 +337,11 @@ def confirm_booking(actor: User, booking_id: int, now: datetime) -> Booking:
             code="hold_expired",
         )
     resource = resource_for(booking.resource_id)
-    needs_approval = rules_of(resource).requires_approval and actor.role not in APPROVER_ROLES
+    needs_approval = waits_for_approval(actor, rules_of(resource).requires_approval)
     status = "pending" if needs_approval else "confirmed"
     audit.record(booking, actor, "confirmed", now, {"status": ["held", status]})
     booking.status, booking.hold_expires_at, booking.updated_at = "confirmed", None, now
     if needs_approval:
         await_approval(booking, now)
+    publish(BookingConfirmed(actor_id=actor.id, at=now, booking_ids=(booking.id,)))
     return booking

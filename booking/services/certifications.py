@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from booking.access import can, require
 from booking.errors import NotFoundError
 from booking.extensions import db
 from booking.models import Certification, User
-from booking.services.access import CATALOGUE_ROLES, require_role
 from booking.services.people import get_user
 from booking.services.transactions import transactional
 
@@ -18,8 +18,8 @@ def _visible_user(actor: User, user_id: int) -> User:
     """A user whose certifications ``actor`` may see: themself, anyone for staff, their
     tenant's people for a tenant admin; others are a 404."""
     user = get_user(user_id)
-    same_tenant = actor.role == "tenant_admin" and actor.tenant_id == user.tenant_id
-    if actor.id == user.id or actor.is_staff or same_tenant:
+    same_tenant = can(actor, "see_tenant") and actor.tenant_id == user.tenant_id
+    if actor.id == user.id or can(actor, "see_all") or same_tenant:
         return user
     raise NotFoundError("No such user.")
 
@@ -37,7 +37,7 @@ def grant_certification(
 ) -> tuple[Certification, bool]:
     """Record (or renew) a certification; True when it is new. Facility managers, admins."""
     user = _visible_user(actor, user_id)
-    require_role(actor, CATALOGUE_ROLES, "grant certifications")
+    require(actor, "manage_catalogue", "grant certifications")
     found = db.session.scalar(
         select(Certification)
         .where(Certification.user_id == user.id, Certification.code == code)
@@ -63,7 +63,7 @@ def grant_certification(
 def revoke_certification(actor: User, user_id: int, code: str) -> None:
     """Withdraw a certification; bookings made with it stand."""
     user = _visible_user(actor, user_id)
-    require_role(actor, CATALOGUE_ROLES, "revoke certifications")
+    require(actor, "manage_catalogue", "revoke certifications")
     found = db.session.scalar(
         select(Certification).where(Certification.user_id == user.id, Certification.code == code)
     )

@@ -7,10 +7,10 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import or_, select
 
+from booking.access import require
 from booking.errors import InvalidFieldsError, NotFoundError
 from booking.extensions import db
 from booking.models import Booking, Closure, Resource, User
-from booking.services.access import CATALOGUE_ROLES, require_role
 from booking.services.claims import occupying, overlapping
 from booking.services.rulebook import rules_of, site_rules, site_zone
 from booking.services.transactions import transactional
@@ -67,7 +67,7 @@ def create_closure(
 ) -> Closure:
     """Shut a resource (or the site) for ``[start, end)``; ``affected_bookings`` lists the
     open bookings now inside it, for staff to contact (they are not cancelled)."""
-    require_role(actor, CATALOGUE_ROLES, "manage closures")
+    require(actor, "manage_catalogue", "manage closures")
     if resource_id is not None and db.session.get(Resource, resource_id) is None:
         raise InvalidFieldsError({"resource_id": ["No such resource."]})
     closure = Closure(
@@ -87,7 +87,7 @@ def create_closure(
 @transactional
 def delete_closure(actor: User, closure_id: int) -> None:
     """Lift a closure."""
-    require_role(actor, CATALOGUE_ROLES, "manage closures")
+    require(actor, "manage_catalogue", "manage closures")
     closure = db.session.get(Closure, closure_id)
     if closure is None:
         raise NotFoundError("No such closure.")
@@ -123,7 +123,7 @@ def import_closures(actor: User, text: str, resource_id: int | None, now: dateti
     """Closures from the iCalendar ``text`` for a resource or (``None``) the whole site,
     from today to the booking horizon; recurring events are expanded. Importing the
     same file again changes nothing: each occurrence is known by its UID and start."""
-    require_role(actor, CATALOGUE_ROLES, "manage closures")
+    require(actor, "manage_catalogue", "manage closures")
     resource = None
     if resource_id is not None:
         resource = db.session.get(Resource, resource_id)

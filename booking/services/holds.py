@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
+from booking.events import BookingsExpired, publish
 from booking.models import Booking
 from booking.services.lifecycle import move_all
 from booking.services.transactions import transactional
@@ -23,7 +24,10 @@ def expire_lapsed_holds(now: datetime, among: Collection[int] | None = None) -> 
     conditions = [Booking.hold_expires_at <= now]
     if among is not None:
         conditions.append(Booking.id.in_(among))
-    return move_all("held", "expired", "expired", now, *conditions)
+    expired = move_all("held", "expired", "expired", now, *conditions)
+    if expired:
+        publish(BookingsExpired(actor_id=None, at=now, booking_ids=tuple(expired), was="held"))
+    return expired
 
 
 @transactional

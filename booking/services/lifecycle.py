@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, update
 
 from booking.errors import StateConflictError
+from booking.events import TimeFreed, publish
 from booking.extensions import db
 from booking.models import OCCUPYING, Booking
 from booking.services import audit
@@ -35,11 +36,27 @@ def require_open(booking: Booking, done: str) -> None:
         )
 
 
+def free_time(
+    resource_id: int, start: datetime, end: datetime, now: datetime, actor_id: int | None
+) -> None:
+    """Say that ``[start, end)`` of ``resource_id``, held until now, is free again (the
+    part still to come; nothing when all of it has passed)."""
+    start = max(start, now)
+    if start < end:
+        publish(TimeFreed(actor_id=actor_id, at=now, resource_id=resource_id, start=start, end=end))
+
+
+def free_booking(booking: Booking, now: datetime, actor_id: int | None) -> None:
+    """Say that the time ``booking`` occupied is free again."""
+    free_time(booking.resource_id, booking.occupied_start, booking.occupied_end, now, actor_id)
+
+
 def move_all(
     source: str, target: str, action: str, now: datetime, *conditions: ColumnElement[bool]
 ) -> list[int]:
     """Move every ``source`` booking matching ``conditions`` to ``target``, raising its
     SEQUENCE and recording ``action`` (no actor: the service's own jobs); their ids.
+    Where ``target`` holds no time, the time they held is said to be free.
 
     One conditional update: each booking moves once, however many processes run this at
     the same time, and one that left ``source`` meanwhile is left alone.
@@ -48,8 +65,12 @@ def move_all(
         update(Booking)
         .where(Booking.status == source, *conditions)
         .values(status=target, updated_at=now, sequence=Booking.sequence + 1)
-        .returning(Booking.id)
+        .returning(Booking.id, Booking.resource_id, Booking.occupied_start, Booking.occupied_end)
     )
-    moved = list(db.session.scalars(query.execution_options(synchronize_session=False)))
+    rows = db.session.execute(query.execution_options(synchronize_session=False)).all()
+    moved = [row.id for row in rows]
     audit.record_service_changes(moved, action, now, {"status": [source, target]})
+    if target not in OCCUPYING:
+        for row in rows:
+            free_time(row.resource_id, row.occupied_start, row.occupied_end, now, None)
     return moved

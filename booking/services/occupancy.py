@@ -24,9 +24,9 @@ from typing import Any
 
 from sqlalchemy import Row, select
 
+from booking.access import require
 from booking.extensions import db
 from booking.models import Booking, Resource, Tenant, User
-from booking.services.access import RECEPTION_ROLES, require_role
 from booking.services.attendance import check_in_from
 from booking.services.claims import indexed_overlap, occupying, overlapping
 from booking.services.rulebook import site_zone
@@ -190,7 +190,7 @@ class LocalTimes:
 def occupancy(actor: User, at: datetime) -> dict[str, Any]:
     """Per floor and bookable resource: its state at ``at``, who is there, and the
     people present on each floor and in the building."""
-    require_role(actor, RECEPTION_ROLES, "see occupancy")
+    require(actor, "run_reception", "see occupancy")
     local = LocalTimes()
     layout = read_layout()
     soon = Interval(at, at + check_in_from() + INSTANT)
@@ -282,7 +282,7 @@ def local_day(day: date) -> Interval:
 def day_sheet(actor: User, day: date, statuses: Sequence[str] = ()) -> dict[str, Any]:
     """The bookings of local day ``day``, by resource (ordered by floor and name), with
     their statuses; by default those meant to happen (not cancelled, rejected or expired)."""
-    require_role(actor, RECEPTION_ROLES, "see the day sheet")
+    require(actor, "run_reception", "see the day sheet")
     local = LocalTimes()
     layout = read_layout()
     window = local_day(day)
@@ -342,7 +342,7 @@ def day_sheet(actor: User, day: date, statuses: Sequence[str] = ()) -> dict[str,
 
 def roll_call(actor: User, now: datetime) -> dict[str, Any]:
     """Everyone checked in at ``now``, with floor and resource: the fire-alarm list."""
-    require_role(actor, RECEPTION_ROLES, "see the roll-call")
+    require(actor, "run_reception", "see the roll-call")
     local = LocalTimes()
     layout = read_layout()
     rows = _present(

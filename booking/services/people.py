@@ -7,20 +7,20 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from booking.access import can, require, roles_that
 from booking.errors import DuplicateError, InvalidFieldsError, NotFoundError
 from booking.extensions import db
-from booking.models import STAFF_ROLES, Tenant, User
-from booking.services.access import require_role
+from booking.models import Tenant, User
 from booking.services.transactions import transactional
 
-ADMIN = frozenset({"admin"})
-USER_READERS = frozenset(STAFF_ROLES | {"tenant_admin"})
+#: Roles that work for the centre rather than for a tenant: they belong to none.
+STAFF_ROLES = roles_that("see_all")
 
 
 def list_tenants(actor: User) -> Sequence[Tenant]:
     """All tenants for staff; a tenant's own people see their tenant only."""
     query = select(Tenant).order_by(Tenant.name)
-    if not actor.is_staff:
+    if not can(actor, "see_all"):
         query = query.where(Tenant.id == actor.tenant_id)
     return db.session.scalars(query).all()
 
@@ -41,7 +41,7 @@ def _tenant_named(name: str, now: datetime) -> Tenant:
 @transactional
 def create_tenant(actor: User, name: str, now: datetime) -> Tenant:
     """A new tenant (admins only)."""
-    require_role(actor, ADMIN, "create tenants")
+    require(actor, "manage_people", "create tenants")
     name = name.strip()
     if db.session.scalar(select(Tenant.id).where(Tenant.name == name)) is not None:
         raise DuplicateError(f"A tenant named {name!r} exists already.")
@@ -50,9 +50,9 @@ def create_tenant(actor: User, name: str, now: datetime) -> Tenant:
 
 def list_users(actor: User) -> Sequence[User]:
     """Everyone for staff; a tenant admin sees the people of their tenant."""
-    require_role(actor, USER_READERS, "list users")
+    require(actor, "list_users")
     query = select(User).order_by(User.email)
-    if not actor.is_staff:
+    if not can(actor, "see_all"):
         query = query.where(User.tenant_id == actor.tenant_id)
     return db.session.scalars(query).all()
 
@@ -101,7 +101,7 @@ def create_user(
     actor: User, email: str, name: str, role: str, tenant_id: int | None, now: datetime
 ) -> User:
     """A new user (admins only)."""
-    require_role(actor, ADMIN, "create users")
+    require(actor, "manage_people", "create users")
     return add_user(email, name, role, now, tenant_id=tenant_id)
 
 

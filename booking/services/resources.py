@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from booking.access import require
 from booking.errors import (
     InvalidFieldsError,
     MoveConflictError,
@@ -19,7 +20,6 @@ from booking.errors import (
 from booking.extensions import db
 from booking.models import Booking, Resource, User
 from booking.models.resources import ancestors_on_path
-from booking.services.access import CATALOGUE_ROLES, require_role
 from booking.services.claims import load_claims, lock_blocking_path_ids, occupying, target_of
 from booking.services.rulebook import describe_rules
 from booking.services.transactions import transactional
@@ -140,7 +140,7 @@ def add_resource(fields: dict[str, Any], now: datetime) -> Resource:
 @transactional
 def create_resource(actor: User, fields: dict[str, Any], now: datetime) -> Resource:
     """A new resource (facility managers and admins)."""
-    require_role(actor, CATALOGUE_ROLES, "change the catalogue")
+    require(actor, "manage_catalogue")
     return add_resource(fields, now)
 
 
@@ -205,7 +205,7 @@ def update_resource(
     """Change a resource; moving it re-parents its subtree (refused with the clashes when
     its bookings would overlap those of a resource it moves under), shrinking a pool is
     checked against the units booked at once."""
-    require_role(actor, CATALOGUE_ROLES, "change the catalogue")
+    require(actor, "manage_catalogue")
     # Locked on PostgreSQL, as bookings of it lock it, so the checks below and any booking
     # of it run one after the other.
     resource = db.session.get(Resource, resource_id, with_for_update=True, populate_existing=True)

@@ -18,26 +18,23 @@ from typing import Any
 from sqlalchemy import select
 
 from booking.errors import InvalidFieldsError, NotFoundError, SeriesRefusedError
+from booking.events import BookingsCancelled, BookingsChanged, BookingsMade, publish
 from booking.extensions import db
-from booking.models import Booking, Series, User
+from booking.models import Booking, Resource, Series, User
 from booking.services import audit
-from booking.services.access import (
-    APPROVER_ROLES,
-    RULE_OVERRIDE_ROLES,
-    require_role,
-    visible_to,
-)
-from booking.services.approvals import approval_deadline, await_approval
-from booking.services.bookings import (
-    TRACKED_FIELDS,
-    BookingDraft,
-    beneficiary_for,
-    opening_status,
-    owner_of,
-    resource_for,
-)
+from booking.services.access import visible_to
+from booking.services.approvals import await_approval
+from booking.services.bookings import BookingDraft, beneficiary_for, owner_of, resource_for
 from booking.services.claims import busy_time, is_occupying, occupying
 from booking.services.judging import Judge, refuse
+from booking.services.lifecycle import free_booking
+from booking.services.new_bookings import (
+    TRACKED_FIELDS,
+    new_booking,
+    record_created,
+    require_override,
+    waits_for_approval,
+)
 from booking.services.rulebook import rules_of, site_zone
 from booking.services.transactions import transactional
 from rules import BookingRequest, Decision, Interval, RuleSet
@@ -134,40 +131,27 @@ def stored_expansion(series: Series) -> Expansion:
     return _expansion(_parsed(series.rule), first, series.start + LONGEST, excluded)
 
 
-def _new_booking(
-    series: Series, interval: Interval, decision: Decision, actor: User, *, exclusive: bool
+def _occurrence(
+    series: Series, interval: Interval, decision: Decision, actor: User, resource: Resource
 ) -> Booking:
-    now = series.updated_at
-    status = opening_status(actor, decision)
-    return Booking(
-        resource_id=series.resource_id,
-        user_id=series.user_id,
-        booked_by_id=actor.id,
-        tenant_id=series.tenant_id,
-        series_id=series.id,
-        recurrence_id=interval.start,
-        title=series.title,
-        notes=series.notes,
-        attendees=series.attendees,
-        units=series.units,
-        start=interval.start,
-        end=interval.end,
-        occupied_start=decision.occupied.start,
-        occupied_end=decision.occupied.end,
-        exclusive=exclusive,
-        status=status,
-        approval_due_at=approval_deadline(interval.start, now) if status == "pending" else None,
-        created_at=now,
-        updated_at=now,
+    """A new booking of one of ``series``' dates (not yet added)."""
+    fields = {
+        "series_id": series.id,
+        "recurrence_id": interval.start,
+        "title": series.title,
+        "notes": series.notes,
+        "attendees": series.attendees,
+        "units": series.units,
+    }
+    return new_booking(
+        actor=actor,
+        owner=owner_of(series),
+        resource=resource,
+        interval=interval,
+        decision=decision,
+        fields=fields,
+        now=series.updated_at,
     )
-
-
-def _record_created(booking: Booking, actor: User, now: datetime, decision: Decision) -> None:
-    details: dict[str, Any] = {name: getattr(booking, name) for name in TRACKED_FIELDS}
-    details["series_id"] = booking.series_id
-    if decision.violations:
-        details["overridden"] = [v.code for v in decision.violations]
-    audit.record(booking, actor, "created", now, details)
 
 
 @transactional
@@ -176,8 +160,7 @@ def create_series(actor: User, draft: SeriesDraft, now: datetime) -> SeriesView:
     that can be booked; with ``fail`` one refused occurrence refuses them all."""
     resource = resource_for(draft.resource_id)
     beneficiary = beneficiary_for(actor, draft.on_behalf_of)
-    if draft.override_rules:
-        require_role(actor, RULE_OVERRIDE_ROLES, "override booking rules")
+    require_override(actor, draft.override_rules)
     first = Interval(draft.start, draft.end)
     rule, rules = _parsed(draft.rule), rules_of(resource)
     expansion = _expansion(rule, first, _horizon(rules, now), draft.exdates)
@@ -216,12 +199,13 @@ def create_series(actor: User, draft: SeriesDraft, now: datetime) -> SeriesView:
     )
     db.session.add(series)
     db.session.flush()
-    exclusive = resource.quantity == 1
-    made = [_new_booking(series, i, d, actor, exclusive=exclusive) for i, d in accepted]
+    made = [_occurrence(series, i, d, actor, resource) for i, d in accepted]
     db.session.add_all(made)
     db.session.flush()
     for booking, (_, decision) in zip(made, accepted, strict=True):
-        _record_created(booking, actor, now, decision)
+        record_created(booking, actor, now, decision)
+    ids = tuple(booking.id for booking in made)
+    publish(BookingsMade(actor_id=actor.id, at=now, booking_ids=ids, series_id=series.id))
     return replace(_view(series, now), skipped=skipped)
 
 
@@ -307,8 +291,7 @@ def update_series(
     the answer lists each refused one. Other people's bookings are never touched.
     """
     override = bool(changes.pop("override_rules", False))
-    if override:
-        require_role(actor, RULE_OVERRIDE_ROLES, "override booking rules")
+    require_override(actor, override)
     series = _visible_series(actor, series_id)
     selected = _selected(series, scope, from_id, now)
     if not selected:
@@ -334,6 +317,7 @@ def update_series(
     if refused:
         raise SeriesRefusedError(refused)
     for booking, interval, decision in zip(selected, targets, decisions, strict=True):
+        free_booking(booking, now, actor.id)
         before = {name: getattr(booking, name) for name in TRACKED_FIELDS}
         booking.start, booking.end = interval.start, interval.end
         booking.occupied_start, booking.occupied_end = (
@@ -344,7 +328,7 @@ def update_series(
         for name in ("title", "notes", "attendees", "units"):
             if name in changes:
                 setattr(booking, name, changes[name])
-        if decision.needs_approval and actor.role not in APPROVER_ROLES:
+        if waits_for_approval(actor, decision.needs_approval):
             await_approval(booking, now)  # what was approved was another time or place
         booking.updated_at = now
         after = {name: getattr(booking, name) for name in TRACKED_FIELDS}
@@ -354,6 +338,10 @@ def update_series(
             if name in changes:
                 setattr(series, name, changes[name])
     series.updated_at = now
+    ids = tuple(booking.id for booking in selected)
+    publish(
+        BookingsChanged(actor_id=actor.id, at=now, booking_ids=ids, series_id=series.id, moved=True)
+    )
     return _view(series, now)
 
 
@@ -362,10 +350,15 @@ def cancel_series(actor: User, series_id: int, from_id: int | None, now: datetim
     """Cancel every open occurrence still to come, or those from ``from_id`` on."""
     series = _visible_series(actor, series_id)
     scope = "all" if from_id is None else "following"
-    for booking in _selected(series, scope, from_id, now):
+    selected = _selected(series, scope, from_id, now)
+    for booking in selected:
         audit.record(booking, actor, "cancelled", now, {"status": [booking.status, "cancelled"]})
         booking.status, booking.updated_at = "cancelled", now
+        free_booking(booking, now, actor.id)
     series.updated_at = now
+    if selected:
+        ids = tuple(booking.id for booking in selected)
+        publish(BookingsCancelled(actor_id=actor.id, at=now, booking_ids=ids, series_id=series.id))
     return _view(series, now)
 
 
@@ -387,8 +380,9 @@ def add_occurrence(actor: User, series_id: int, start: datetime, now: datetime) 
     refuse(decision, override=False)
     series.exdates = [text for text in series.exdates if text != start.isoformat()]
     series.updated_at = now
-    booking = _new_booking(series, slot, decision, actor, exclusive=resource.quantity == 1)
+    booking = _occurrence(series, slot, decision, actor, resource)
     db.session.add(booking)
     db.session.flush()
-    _record_created(booking, actor, now, decision)
+    record_created(booking, actor, now, decision)
+    publish(BookingsMade(actor_id=actor.id, at=now, booking_ids=(booking.id,)))
     return booking

@@ -8,6 +8,10 @@ On PostgreSQL, services lock rows explicitly; a deadlock, a serialization failur
 the exclusion constraint firing (the last guard against a double booking) rolls back
 and runs the whole use case again, which then sees the committed winner and answers
 with a proper conflict.
+
+The domain events a use case publishes (``booking.events``) reach their in-transaction
+subscribers just before the commit, inside the same retry, and their after-commit
+subscribers once it has committed; a rolled-back attempt's events reach nobody.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import ParamSpec, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
+from booking import events
 from booking.database import IMMEDIATE, writer_turn
 from booking.errors import BookingConflictError
 from booking.extensions import db
@@ -48,14 +53,16 @@ def transactional(service: Callable[P, R]) -> Callable[P, R]:
             # Close any read-only transaction the request opened (e.g. to authenticate),
             # so this one starts fresh and, on SQLite, takes the write lock at BEGIN.
             session.commit()
+            events.discard()
             with writer_turn(db.engine):
                 session.connection(execution_options={IMMEDIATE: True})
                 try:
                     result = service(*args, **kwargs)
+                    events.dispatch_in_transaction()
                     session.commit()
-                    return result
                 except DBAPIError as error:
                     session.rollback()
+                    events.discard()
                     state = _sqlstate(error)
                     if state not in RETRY_SQLSTATES:
                         raise
@@ -63,9 +70,13 @@ def transactional(service: Callable[P, R]) -> Callable[P, R]:
                         if state == "23P01":
                             raise BookingConflictError([]) from error
                         raise
+                    continue
                 except BaseException:
                     session.rollback()
+                    events.discard()
                     raise
+            events.dispatch_after_commit()
+            return result
         raise AssertionError("unreachable")  # the loop returns or raises
 
     return run

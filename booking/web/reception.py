@@ -10,17 +10,16 @@ from werkzeug.wrappers import Response as BaseResponse
 from booking.clock import now, today
 from booking.errors import DomainError
 from booking.services import attendance, bookings, occupancy, people
-from booking.services.access import RECEPTION_ROLES
 from booking.services.bookings import BookingDraft, BookingQuery
 from booking.services.resources import resource_names
 from booking.services.rulebook import site_zone
-from booking.web.session import for_roles, me
+from booking.web.session import for_those_who_can, me
 
 blp = Blueprint("reception", __name__, url_prefix="/reception")
 
 
 @blp.get("")
-@for_roles(RECEPTION_ROLES)
+@for_those_who_can("run_reception")
 def board() -> str:
     """Who is in now per floor, arrivals due in the next hour, today's no-shows, walk-ins."""
     user, moment = me(), now()
@@ -56,7 +55,7 @@ def board() -> str:
 
 
 @blp.post("/bookings/<int:booking_id>/<any('check-in', 'check-out'):action>")
-@for_roles(RECEPTION_ROLES)
+@for_those_who_can("run_reception")
 def attend(booking_id: int, action: str) -> BaseResponse:
     user = me()
     act = attendance.check_in if action == "check-in" else attendance.check_out
@@ -69,7 +68,7 @@ def attend(booking_id: int, action: str) -> BaseResponse:
 
 
 @blp.post("/walk-in")
-@for_roles(RECEPTION_ROLES)
+@for_those_who_can("run_reception")
 def walk_in() -> BaseResponse:
     """Book a desk for someone from now and check them in, in one go."""
     user, moment = me(), now()
@@ -92,7 +91,7 @@ def walk_in() -> BaseResponse:
 
 
 @blp.get("/day")
-@for_roles(RECEPTION_ROLES)
+@for_those_who_can("run_reception")
 def day_sheet() -> str:
     try:
         day = date.fromisoformat(request.args.get("date", ""))
@@ -104,7 +103,7 @@ def day_sheet() -> str:
 
 
 @blp.get("/roll-call")
-@for_roles(RECEPTION_ROLES)
+@for_those_who_can("run_reception")
 def roll_call() -> str:
     moment = now()
     return render_template(

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, abort, g, redirect, request, session, url_for
 
+from booking.access import Capability, can
 from booking.extensions import db
 from booking.models import User
 
@@ -47,15 +48,15 @@ def signed_in(view: F) -> F:
     return cast(F, wrapper)
 
 
-def for_roles(roles: frozenset[str]) -> Callable[[F], F]:
-    """Only signed-in people with one of ``roles``; anyone else gets a 403 page."""
+def for_those_who_can(capability: Capability) -> Callable[[F], F]:
+    """Only signed-in people who may ``capability``; anyone else gets a 403 page."""
 
     def decorate(view: F) -> F:
         @wraps(view)
         @signed_in
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             user = signed_in_user()
-            if user is None or user.role not in roles:
+            if not can(user, capability):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -76,4 +77,4 @@ def register_session(app: Flask) -> None:
 
     @app.context_processor
     def user_in_templates() -> dict[str, Any]:
-        return {"user": signed_in_user()}
+        return {"user": signed_in_user(), "can": can}

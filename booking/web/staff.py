@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from booking.clock import now, today
 from booking.errors import DomainError
 from booking.services import approvals, bookings, closures
-from booking.services.access import CATALOGUE_ROLES, RECEPTION_ROLES
 from booking.services.bookings import BookingQuery
 from booking.services.resources import (
     ResourceFilter,
@@ -19,14 +18,14 @@ from booking.services.resources import (
     resource_names,
 )
 from booking.services.rulebook import describe_rules, site_zone
-from booking.web.session import for_roles, me
+from booking.web.session import for_those_who_can, me
 from rules.localtime import LocalTimeError, localize
 
 blp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 @blp.get("/approvals")
-@for_roles(CATALOGUE_ROLES)
+@for_those_who_can("manage_catalogue")
 def approval_queue() -> str:
     """Bookings waiting for approval, soonest deadline first."""
     waiting = bookings.list_bookings(me(), BookingQuery(status=("pending",), limit=1000))
@@ -35,7 +34,7 @@ def approval_queue() -> str:
 
 
 @blp.post("/approvals/<int:booking_id>/<any(approve, reject):decision>")
-@for_roles(CATALOGUE_ROLES)
+@for_those_who_can("manage_catalogue")
 def decide(booking_id: int, decision: str) -> BaseResponse:
     reason = request.form.get("reason", "").strip()[:500] or None
     try:
@@ -66,7 +65,7 @@ def _closure_page(errors: dict[str, str], form: dict[str, str]) -> str:
 
 
 @blp.get("/closures")
-@for_roles(CATALOGUE_ROLES)
+@for_those_who_can("manage_catalogue")
 def closure_list() -> str:
     return _closure_page({}, {})
 
@@ -78,7 +77,7 @@ def _instant(day: str, clock: str) -> datetime:
 
 
 @blp.post("/closures")
-@for_roles(CATALOGUE_ROLES)
+@for_those_who_can("manage_catalogue")
 def add_closure() -> BaseResponse | tuple[str, int]:
     fields = ("resource_id", "start_date", "start_time", "end_date", "end_time", "reason")
     form = {key: request.form.get(key, "").strip() for key in fields}
@@ -108,7 +107,7 @@ def add_closure() -> BaseResponse | tuple[str, int]:
 
 
 @blp.post("/closures/<int:closure_id>/delete")
-@for_roles(CATALOGUE_ROLES)
+@for_those_who_can("manage_catalogue")
 def remove_closure(closure_id: int) -> BaseResponse:
     try:
         closures.delete_closure(me(), closure_id)
@@ -119,13 +118,13 @@ def remove_closure(closure_id: int) -> BaseResponse:
 
 
 @blp.get("/resources")
-@for_roles(RECEPTION_ROLES)
+@for_those_who_can("run_reception")
 def resource_list() -> str:
     return render_template("staff/resources.html", resources=list_resources(ResourceFilter()))
 
 
 @blp.get("/resources/<int:resource_id>")
-@for_roles(RECEPTION_ROLES)
+@for_those_who_can("run_reception")
 def resource_rules(resource_id: int) -> str:
     try:
         resource = get_resource(resource_id)
