@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import datetime
 
 import click
 from flask import Flask, current_app
@@ -86,12 +87,26 @@ def scheduler_command() -> None:
     background.run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
+def _instant(text: str | None) -> datetime | None:
+    """An aware ISO 8601 instant from the command line (``None`` when not given)."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 time.") from error
+    if moment.tzinfo is None:
+        raise click.BadParameter("Give the time with its offset, e.g. 2026-12-01T09:00+00:00.")
+    return moment
+
+
 @jobs.command("run")
 @click.argument("name", type=click.Choice(list(background.JOBS)))
-def run_job(name: str) -> None:
-    """Run the job NAME once, now."""
+@click.option("--at", "at", default=None, help="Run as if at this aware ISO 8601 instant.")
+def run_job(name: str, at: str | None) -> None:
+    """Run the job NAME once, now (or as if at --at)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    click.echo(background.describe(name, background.run_job(app, name)))
+    click.echo(background.describe(name, background.run_job(app, name, _instant(at))))
 
 
 def init_app(app: Flask) -> None:

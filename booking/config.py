@@ -43,8 +43,21 @@ DEFAULTS: dict[str, Any] = {
     "FEEDS_DAYS_AHEAD": 548,
     "FEEDS_KEEP_CANCELLED_DAYS": 30,
     "FEEDS_REFRESH": "PT1H",
+    "MAIL_BACKEND": "file",  # smtp, or file: .eml files under instance/mail
+    "MAIL_HOST": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_TLS": "none",  # none, starttls or ssl
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_SENDER": "Health and Wellbeing Innovation Centre <bookings@hwic.example>",
+    "MAIL_REMINDER_BEFORE": "PT24H",
+    "MAIL_MAX_ATTEMPTS": 8,
+    "MAIL_TIMEOUT": 30,
     "SITE_RULES": {},
 }
+
+#: The settings whose value is one of a few words.
+CHOICES = {"MAIL_BACKEND": ("smtp", "file"), "MAIL_TLS": ("none", "starttls", "ssl")}
 
 
 #: Settings that are ISO 8601 durations.
@@ -54,6 +67,7 @@ DURATIONS = (
     "RECEPTION_CHECK_IN_FROM",
     "SCHEDULER_EVERY",
     "FEEDS_REFRESH",
+    "MAIL_REMINDER_BEFORE",
 )
 
 
@@ -145,6 +159,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             raise ConfigError(f"[{section}] {name}: {error}") from error
         if key in ("SCHEDULER_EVERY", "FEEDS_REFRESH") and length < timedelta(seconds=1):
             raise ConfigError(f"[{section}] {name}: must be at least a second")
+    for key, allowed in CHOICES.items():
+        if settings[key] not in allowed:
+            section, _, name = key.lower().partition("_")
+            raise ConfigError(f"[{section}] {name}: must be one of {', '.join(allowed)}")
+    for key, low, high in (("MAIL_MAX_ATTEMPTS", 1, 100), ("MAIL_TIMEOUT", 1, 600)):
+        if not low <= settings[key] <= high:
+            section, _, name = key.lower().partition("_")
+            raise ConfigError(f"[{section}] {name}: must be a whole number from {low} to {high}")
     for key in ("FEEDS_DAYS_BACK", "FEEDS_DAYS_AHEAD", "FEEDS_KEEP_CANCELLED_DAYS"):
         if not 0 <= settings[key] <= 3660:
             section, _, name = key.lower().partition("_")

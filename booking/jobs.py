@@ -23,7 +23,7 @@ from flask import Flask
 
 from booking.clock import now as current_instant
 from booking.extensions import db
-from booking.services import approvals, attendance, holds
+from booking.services import approvals, attendance, holds, notifications
 from rules.durations import parse_duration
 
 log = logging.getLogger("booking.jobs")
@@ -35,6 +35,7 @@ class Job:
 
     service: Callable[[datetime], list[int]]
     done: str
+    things: str = "booking(s)"
 
 
 JOBS: dict[str, Job] = {
@@ -42,6 +43,7 @@ JOBS: dict[str, Job] = {
     "expire-holds": Job(holds.expire_holds, "held and not confirmed in time: expired"),
     "expire-pending": Job(approvals.expire_pending, "not approved in time: expired"),
     "complete-checked-in": Job(attendance.complete_checked_in, "ended checked in: completed"),
+    "send-notifications": Job(notifications.send_notifications, "sent", "message(s)"),
 }
 
 
@@ -59,7 +61,7 @@ def run_job(app: Flask, name: str, at: datetime | None = None) -> list[int]:
 def describe(name: str, changed: list[int]) -> str:
     """One line saying what a run of job ``name`` did."""
     ids = f" ({', '.join(map(str, changed))})" if changed else ""
-    return f"{name}: {len(changed)} booking(s) {JOBS[name].done}{ids}"
+    return f"{name}: {len(changed)} {JOBS[name].things} {JOBS[name].done}{ids}"
 
 
 def _scheduled_run(app: Flask, name: str) -> None:

@@ -103,11 +103,17 @@ def _text(value: str) -> str:
     return str(vText(value).to_ical().decode("utf-8"))
 
 
-def _event_lines(
-    item: FeedEvent, zone: ZoneInfo, *, rule: str | None = None, exdates: Sequence[datetime] = ()
+def event_lines(
+    item: FeedEvent,
+    zone: ZoneInfo,
+    *,
+    rule: str | None = None,
+    exdates: Sequence[datetime] = (),
+    extra: Sequence[str] = (),
 ) -> list[str]:
-    """The VEVENT for ``item``: written directly (the same properties for every event,
-    escaped and folded by ``icalendar``), as a feed holds thousands of them."""
+    """The VEVENT for ``item``, unfolded: written directly (the same properties for every
+    event, escaped by ``icalendar``), as a feed holds thousands of them; ``extra`` are
+    further content lines (an invitation's ORGANIZER and ATTENDEE)."""
     lines = [
         "BEGIN:VEVENT",
         f"UID:{_text(item.uid)}",
@@ -130,42 +136,64 @@ def _event_lines(
         lines.append(f"DESCRIPTION:{_text(item.description)}")
     lines.append(f"STATUS:{item.status}")
     lines.append(f"TRANSP:{'TRANSPARENT' if item.status == CANCELLED else 'OPAQUE'}")
+    lines.extend(extra)
     lines.append("END:VEVENT")
     return lines
 
 
-def _years(feed: FeedCalendar) -> range:
-    instants = [e.start for e in feed.events] + [e.end for e in feed.events]
-    for series in feed.series:
-        instants += [series.master.start, *series.exdates]
-        instants += [o.start for o in series.overrides] + [o.end for o in series.overrides]
+def years_of(events: Sequence[FeedEvent], series: Sequence[FeedSeries], default: int) -> range:
+    """The years a VTIMEZONE must cover for ``events`` and ``series`` (``default`` alone
+    when there are none)."""
+    instants = [e.start for e in events] + [e.end for e in events]
+    for one in series:
+        instants += [one.master.start, *one.exdates]
+        instants += [o.start for o in one.overrides] + [o.end for o in one.overrides]
     if not instants:
-        return range(feed.span[0], feed.span[0] + 1)
+        return range(default, default + 1)
     return range(min(instants).year - 1, max(instants).year + 2)
 
 
-def build_calendar(feed: FeedCalendar) -> bytes:
-    """The feed as iCalendar bytes (UTF-8, CRLF, lines folded at 75 octets)."""
+def series_lines(series: FeedSeries, zone: ZoneInfo, extra: Sequence[str] = ()) -> list[str]:
+    """A series' master VEVENT and its overrides, unfolded."""
+    lines = event_lines(series.master, zone, rule=series.rule, exdates=series.exdates, extra=extra)
+    for override in series.overrides:
+        lines += event_lines(override, zone, extra=extra)
+    return lines
+
+
+def assemble(calendar: Calendar, zone: ZoneInfo, years: range, lines: Sequence[str]) -> bytes:
+    """``calendar``'s properties, the VTIMEZONE of ``zone`` over ``years`` and the
+    content ``lines`` (folded here) as iCalendar bytes (UTF-8, CRLF)."""
+    calendar.add_component(vtimezone(zone, years))
+    head: bytes = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    body = "".join(_line(line) for line in lines).encode("utf-8")
+    return head[: -len(end)] + body + end
+
+
+def new_calendar(method: str) -> Calendar:
+    """An empty VCALENDAR of this service with ``method`` (PUBLISH, REQUEST, CANCEL)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
+    return calendar
+
+
+def build_calendar(feed: FeedCalendar) -> bytes:
+    """The feed as iCalendar bytes (UTF-8, CRLF, lines folded at 75 octets)."""
+    calendar = new_calendar("PUBLISH")
     calendar.add("name", feed.name)
     calendar.add("x-wr-calname", feed.name)
     calendar.add("x-wr-timezone", feed.zone.key)
     calendar.add("refresh-interval", feed.refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(feed.refresh))
-    calendar.add_component(vtimezone(feed.zone, _years(feed)))
-    head: bytes = calendar.to_ical()
-    end = b"END:VCALENDAR\r\n"
-    assert head.endswith(end)
     lines: list[str] = []
     for item in feed.events:
-        lines += _event_lines(item, feed.zone)
+        lines += event_lines(item, feed.zone)
     for series in feed.series:
-        lines += _event_lines(series.master, feed.zone, rule=series.rule, exdates=series.exdates)
-        for override in series.overrides:
-            lines += _event_lines(override, feed.zone)
-    events = "".join(_line(line) for line in lines).encode("utf-8")
-    return head[: -len(end)] + events + end
+        lines += series_lines(series, feed.zone)
+    years = years_of(feed.events, feed.series, feed.span[0])
+    return assemble(calendar, feed.zone, years, lines)

@@ -41,6 +41,8 @@ TABLES = (
     "tenants",
     "resources",
     "feed_states",
+    "notifications",
+    "notification_preferences",
     "sign_in_failures",
 )
 

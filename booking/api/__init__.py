@@ -7,6 +7,7 @@ from booking.api import (
     bookings,
     feeds,
     health,
+    notifications,
     occupancy,
     people,
     policies,
@@ -25,6 +26,7 @@ BLUEPRINTS = (
     policies.blp,
     occupancy.blp,
     feeds.blp,
+    notifications.blp,
 )
 
 

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from booking.models.bookings import OCCUPYING, STATUSES, Booking, BookingEvent
+from booking.models.notifications import DELIVERY_STATUSES, TOPICS, Notification, Preferences
 from booking.models.people import (
     ROLES,
     ApiToken,
@@ -15,6 +16,10 @@ from booking.models.resources import KINDS, Resource
 from booking.models.series import Series
 
 __all__ = [
+    "DELIVERY_STATUSES",
+    "TOPICS",
+    "Notification",
+    "Preferences",
     "KINDS",
     "OCCUPYING",
     "ROLES",

@@ -79,6 +79,12 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
                 ("checked_in", "end_at"),
             )
         ),
+        Index(
+            "ix_bookings_remind_at",
+            "remind_at",
+            sqlite_where=text("remind_at IS NOT NULL"),
+            postgresql_where=text("remind_at IS NOT NULL"),
+        ),
         # Answers "which bookings are near this window" (see claims.indexed_overlap);
         # SQLite's counterpart is an R*Tree, made by migration 0002.
         Index(
@@ -126,6 +132,9 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The end as booked, kept when an early check-out cut ``end`` back.
     booked_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When its reminder is due (``mail.reminder_before`` its start); cleared once the
+    #: reminder is written, set again when the booking moves.
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Raised on every change of time, place or status (the iCalendar SEQUENCE); see
     #: ``booking.models.sequencing``.
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))

@@ -74,7 +74,7 @@ class FeedScope:
         return Booking.resource_id == self.resource_id  # type: ignore[no-any-return]
 
 
-def _location(layout: Layout, resource_id: int) -> str:
+def location_of(layout: Layout, resource_id: int) -> str:
     floor = layout.floor_of(resource_id)
     name = layout.places[resource_id].name
     return name if floor is None else f"{name}, {floor['name']}"
@@ -107,7 +107,7 @@ def _event(
         changed=booking.updated_at,
         created=booking.created_at,
         sequence=booking.sequence,
-        location=_location(layout, booking.resource_id),
+        location=location_of(layout, booking.resource_id),
         description=description,
         recurrence_id=booking.recurrence_id if recurrence else None,
     )
@@ -148,7 +148,7 @@ def _series_event(
         changed=max([series.updated_at, *(b.updated_at for b in occurrences)]),
         created=series.created_at,
         sequence=max(b.sequence for b in occurrences),
-        location=_location(layout, series.resource_id),
+        location=location_of(layout, series.resource_id),
     )
     exdates = tuple(start for start in slots if start not in present)
     overrides = []
@@ -170,6 +170,46 @@ def _series_event(
     return FeedSeries(master=master, rule=series.rule, exdates=exdates, overrides=tuple(overrides))
 
 
+def uid_of(booking: Booking) -> str:
+    """The UID a booking has in every feed: its series' UID for an occurrence."""
+    if booking.series_id is not None:
+        return f"series-{booking.series_id}@{UID_DOMAIN}"
+    return f"booking-{booking.id}@{UID_DOMAIN}"
+
+
+def booking_event(booking: Booking, layout: Layout) -> FeedEvent:
+    """``booking`` as its owner's feed shows it in full; an occurrence of a series as
+    that series' override for its date (``RECURRENCE-ID``)."""
+    recurrence = booking.series_id is not None and booking.recurrence_id is not None
+    return _event(booking, layout, True, uid=uid_of(booking), recurrence=recurrence)
+
+
+def series_feed_event(series: Series, layout: Layout) -> FeedSeries | None:
+    """``series`` as its owner's feed shows it in full (``None`` once no date is open)."""
+    query = select(Booking).where(Booking.series_id == series.id)
+    occurrences = list(db.session.scalars(query.order_by(Booking.recurrence_id)))
+    shown = {b.id for b in occurrences}
+    return _series_event(series, occurrences, layout, True, shown)
+
+
+def ended_series_event(series: Series, layout: Layout) -> FeedEvent:
+    """The master event of a series none of whose dates is left, as cancelled: the
+    SEQUENCE is above every version a feed has shown of it."""
+    query = select(Booking.sequence, Booking.updated_at).where(Booking.series_id == series.id)
+    rows = db.session.execute(query).all()
+    return FeedEvent(
+        uid=f"series-{series.id}@{UID_DOMAIN}",
+        start=series.start,
+        end=series.end,
+        summary=series.title,
+        status=CANCELLED,
+        changed=max([series.updated_at, *(row.updated_at for row in rows)]),
+        created=series.created_at,
+        sequence=max([0, *(row.sequence for row in rows)]),
+        location=location_of(layout, series.resource_id),
+    )
+
+
 def _title(scope: FeedScope, layout: Layout) -> str:
     site = current_app.config["SITE_NAME"]
     if scope.kind == "mine":
@@ -177,7 +217,7 @@ def _title(scope: FeedScope, layout: Layout) -> str:
     if scope.kind == "tenant":
         return f"{site}: {scope.owner.tenant_name}"
     assert scope.resource_id is not None
-    return f"{site}: {_location(layout, scope.resource_id)}"
+    return f"{site}: {location_of(layout, scope.resource_id)}"
 
 
 def build_feed(scope: FeedScope, today: date) -> bytes:

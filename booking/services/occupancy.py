@@ -17,7 +17,7 @@ answered quickly.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -80,19 +80,23 @@ class Layout:
             parent = self.places[parent].parent_id
 
 
-def read_layout() -> Layout:
-    """Every resource with its floor (the nearest ancestor, or itself, of kind floor)."""
-    rows = db.session.execute(
-        select(
-            Resource.id,
-            Resource.name,
-            Resource.kind,
-            Resource.bookable,
-            Resource.quantity,
-            Resource.parent_id,
-            Resource.path,
-        )
-    ).all()
+def read_layout(among: Collection[int] | None = None) -> Layout:
+    """Every resource with its floor (the nearest ancestor, or itself, of kind floor);
+    with ``among``, only those resources and their ancestors."""
+    query = select(
+        Resource.id,
+        Resource.name,
+        Resource.kind,
+        Resource.bookable,
+        Resource.quantity,
+        Resource.parent_id,
+        Resource.path,
+    )
+    if among is not None:
+        paths = db.session.scalars(select(Resource.path).where(Resource.id.in_(among)))
+        chain = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+        query = query.where(Resource.id.in_(chain | set(among)))
+    rows = db.session.execute(query).all()
     kinds = {row.id: (row.kind, row.name) for row in rows}
     places: dict[int, Place] = {}
     children: dict[int | None, list[int]] = defaultdict(list)

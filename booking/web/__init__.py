@@ -10,7 +10,14 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
-from booking.web import finding, my_bookings, reception, signing_in, staff  # noqa: F401 - their views join blp
+from booking.web import (  # noqa: F401 - their views join blp
+    finding,
+    my_bookings,
+    notifications,
+    reception,
+    signing_in,
+    staff,
+)
 from booking.web.blueprint import blp
 from booking.web.session import register_session
 
@@ -26,7 +33,9 @@ def init_app(app: Flask, api_blueprints: list[Blueprint]) -> None:
     csrf.init_app(app)
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)
+    csrf.exempt(notifications.unsubscribing)  # mail apps post it without a session
     register_session(app)
     app.register_blueprint(blp)
     app.register_blueprint(reception.blp)
     app.register_blueprint(staff.blp)
+    app.register_blueprint(notifications.unsubscribing)

@@ -1,0 +1,33 @@
+"""Notifications: e-mail that people and calendar apps act on.
+
+Every booking event is turned into messages in the transaction of the change
+(``writing``: who hears what is ``audience``, what they read is ``composing``); the
+``send-notifications`` job delivers them (``delivery``) from the outbox (``outbox``);
+``preferences`` holds what each person wants to hear. Other areas use only the names
+below.
+"""
+
+from booking.services.notifications import writing as _writing  # noqa: F401 - subscribes
+from booking.services.notifications.delivery import send_notifications
+from booking.services.notifications.outbox import (
+    OutboxQuery,
+    list_notifications,
+    retry_notification,
+)
+from booking.services.notifications.preferences import (
+    check_unsubscribe,
+    get_preferences,
+    unsubscribe,
+    update_preferences,
+)
+
+__all__ = [
+    "OutboxQuery",
+    "check_unsubscribe",
+    "get_preferences",
+    "list_notifications",
+    "retry_notification",
+    "send_notifications",
+    "unsubscribe",
+    "update_preferences",
+]

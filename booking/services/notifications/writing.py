@@ -1,0 +1,209 @@
+"""From what happened to the messages it calls for, in the same transaction.
+
+One subscriber hears every booking event, asks ``audience`` who hears of it, and writes
+one message per person: per booking, or one for the dates of a series changed in one
+step. It also arms each confirmed booking's reminder and re-arms a moved one's. A
+message that cannot be composed is written as failed, with the error, so the change
+itself never fails because of mail.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from booking.access import roles_that
+from booking.events import (
+    BookingApproved,
+    BookingConfirmed,
+    BookingRejected,
+    BookingsCancelled,
+    BookingsChanged,
+    BookingsEvent,
+    BookingsExpired,
+    BookingsMade,
+    BookingsReleased,
+    subscribe,
+)
+from booking.extensions import db
+from booking.models import TOPICS, Booking, Preferences, Series, User
+from booking.services.notifications import composing, outbox
+from booking.services.notifications.audience import Kind, Person, audience
+from booking.services.occupancy import Layout, read_layout
+from rules.durations import parse_duration
+
+log = logging.getLogger("booking.notifications")
+
+#: What each event says to the people of a booking, whatever its status.
+PLAIN_KINDS: dict[type[BookingsEvent], Kind] = {
+    BookingApproved: "confirmed",
+    BookingsCancelled: "cancelled",
+    BookingRejected: "rejected",
+    BookingsReleased: "released",
+}
+OPEN = ("confirmed", "checked_in")
+
+
+def people(user_ids: Collection[int]) -> dict[int, Person]:
+    """The people with ``user_ids``, with the topics each switched off."""
+    rows = db.session.execute(
+        select(User.id, User.name, User.email, Preferences)
+        .outerjoin(Preferences, Preferences.user_id == User.id)
+        .where(User.id.in_(user_ids))
+    ).all()
+    return {row.id: Person(row.id, row.name, row.email, _muted(row.Preferences)) for row in rows}
+
+
+def _muted(preferences: Preferences | None) -> frozenset[str]:
+    if preferences is None:
+        return frozenset()
+    return frozenset(topic for topic in TOPICS if not getattr(preferences, topic))
+
+
+def approvers() -> list[Person]:
+    """Everyone who decides bookings that wait for approval."""
+    ids = db.session.scalars(select(User.id).where(User.role.in_(roles_that("approve"))))
+    return sorted(people(list(ids)).values(), key=lambda p: p.id)
+
+
+def kinds_for(event: BookingsEvent, booking: Booking) -> list[Kind]:
+    """What ``event`` tells the people of ``booking`` (nothing for a hold)."""
+    if type(event) in PLAIN_KINDS:
+        return [PLAIN_KINDS[type(event)]]
+    if isinstance(event, BookingsExpired):
+        return ["expired"] if event.was == "pending" else []
+    if isinstance(event, BookingsMade | BookingConfirmed):
+        if booking.status == "pending":
+            return ["requested", "approval_needed"]
+        return ["confirmed"] if booking.status in OPEN else []
+    if isinstance(event, BookingsChanged):
+        return ["changed", "approval_needed"] if booking.status == "pending" else ["changed"]
+    return []
+
+
+def arm_reminder(booking: Booking, now: datetime) -> None:
+    """Set when ``booking``'s reminder is due (none when that has passed already)."""
+    due = booking.start - parse_duration(current_app.config["MAIL_REMINDER_BEFORE"])
+    booking.remind_at = due if due > now and booking.status == "confirmed" else None
+
+
+def _load(ids: Sequence[int]) -> list[Booking]:
+    query = select(Booking).where(Booking.id.in_(ids)).order_by(Booking.start, Booking.id)
+    return list(db.session.scalars(query.execution_options(populate_existing=True)))
+
+
+@subscribe(BookingsEvent)
+def write_messages(event: BookingsEvent) -> None:
+    """The messages ``event`` calls for, in its transaction."""
+    db.session.flush()  # the SEQUENCE each change raised, as the feeds will show it
+    bookings = _load(event.booking_ids)
+    if isinstance(event, BookingsMade | BookingConfirmed | BookingApproved) or (
+        isinstance(event, BookingsChanged) and event.moved
+    ):
+        for booking in bookings:
+            arm_reminder(booking, event.at)
+    groups: dict[Kind, list[Booking]] = defaultdict(list)
+    for booking in bookings:
+        for kind in kinds_for(event, booking):
+            groups[kind].append(booking)
+    if not groups:
+        return
+    involved = {b.user_id for b in bookings} | {b.booked_by_id for b in bookings}
+    known = people(involved)
+    deciders = approvers() if "approval_needed" in groups else []
+    layout = read_layout({b.resource_id for b in bookings})
+    series = db.session.get(Series, event.series_id) if event.series_id is not None else None
+    for kind, chosen in groups.items():
+        batches = [chosen] if series is not None else [[b] for b in chosen]
+        for batch in batches:
+            first = batch[0]
+            heard = audience(
+                kind,
+                booker=known[first.booked_by_id],
+                owner=known[first.user_id],
+                actor_id=event.actor_id,
+                approvers=deciders,
+            )
+            write_for(kind, heard, batch, series, layout, event.at, asked_by=known[first.user_id])
+
+
+def write_for(
+    kind: Kind,
+    heard: Iterable[Person],
+    bookings: Sequence[Booking],
+    series: Series | None,
+    layout: Layout,
+    now: datetime,
+    *,
+    asked_by: Person | None = None,
+) -> None:
+    """One message of ``kind`` to each of ``heard`` about ``bookings`` (dates of
+    ``series`` when given); ``asked_by`` is whom they are for, which approvers see."""
+    for person in heard:
+        try:
+            if series is not None:
+                content = composing.about_series(kind, series, bookings, layout)
+                invitation = composing.invitation_for_series(kind, person, series, bookings, layout)
+            else:
+                content = composing.about_booking(kind, bookings[0], layout)
+                invitation = composing.invitation_for_booking(kind, person, bookings[0], layout)
+            if kind == "approval_needed":
+                content.payload["link"] = f"{composing.site_url()}/staff/approvals"
+                content.payload["asked_by"] = asked_by.name if asked_by else None
+                invitation = None  # the approver's calendar is not the booker's
+        except Exception as error:  # noqa: BLE001 - a message must never fail the change
+            log.exception("could not compose a %s message", kind)
+            failed = composing.Content(f"{kind} (not composed)", {"kind": kind}, bookings[0].id)
+            message = outbox.write(kind, person, failed, None, now)
+            message.status, message.last_error = "failed", f"{type(error).__name__}: {error}"
+            continue
+        outbox.write(kind, person, content, invitation, now)
+
+
+def write_due_reminders(now: datetime, size: int = 500) -> int:
+    """Write the reminders due by ``now`` (each booking's once: its ``remind_at`` is
+    cleared in the same conditional update that claims it); how many bookings."""
+    stale = (
+        Booking.remind_at <= now,
+        (Booking.status != "confirmed") | (Booking.start <= now),
+    )
+    db.session.execute(
+        update(Booking)
+        .where(*stale)
+        .values(remind_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    due = (
+        select(Booking.id)
+        .where(Booking.remind_at <= now, Booking.status == "confirmed", Booking.start > now)
+        .order_by(Booking.remind_at)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(db.session.scalars(due))
+    if not ids:
+        return 0
+    claimed = (
+        update(Booking)
+        .where(Booking.id.in_(ids), Booking.remind_at <= now)
+        .values(remind_at=None)
+        .returning(Booking.id)
+        .execution_options(synchronize_session=False)
+    )
+    bookings = _load(list(db.session.scalars(claimed)))
+    known = people({b.user_id for b in bookings} | {b.booked_by_id for b in bookings})
+    layout = read_layout({b.resource_id for b in bookings})
+    for booking in bookings:
+        heard = audience(
+            "reminder",
+            booker=known[booking.booked_by_id],
+            owner=known[booking.user_id],
+            actor_id=None,
+        )
+        write_for("reminder", heard, [booking], None, layout, now)
+    return len(bookings)
