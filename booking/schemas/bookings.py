@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from booking.models import STATUSES
 from booking.schemas.fields import Count, Id, Instant
+from booking.schemas.paging import PageSchema
 
 
 def _end_after_start(data: dict[str, Any]) -> None:
@@ -101,20 +101,12 @@ class BookingPatchSchema(Schema):
         _end_after_start(data)
 
 
-class BookingQuerySchema(Schema):
+class BookingQuerySchema(PageSchema):
     resource_id = Id(strict=False)
     start = Instant()
     end = Instant()
     status = fields.List(fields.String(validate=validate.OneOf(STATUSES)))
     mine = fields.Boolean(load_default=False)
-    limit = Count(
-        strict=False,
-        minimum=1,
-        maximum=5000,
-        load_default=lambda: current_app.config["API_PAGE_SIZE"],
-        metadata={"description": "Page size; defaults to the api.page_size setting."},
-    )
-    offset = Count(strict=False, maximum=10_000_000, load_default=0)
 
     @validates_schema
     def check_interval(self, data: dict[str, Any], **_: Any) -> None:

@@ -1,10 +1,10 @@
 """The outbox and a person's notification preferences as the API shows and accepts them."""
 
-from flask import current_app
 from marshmallow import Schema, fields, validate
 
 from booking.models import DELIVERY_STATUSES
-from booking.schemas.fields import Count, Instant
+from booking.schemas.fields import Instant
+from booking.schemas.paging import PageSchema
 
 
 class NotificationSchema(Schema):
@@ -21,17 +21,9 @@ class NotificationSchema(Schema):
     sent_at = Instant(dump_only=True, allow_none=True)
 
 
-class NotificationQuerySchema(Schema):
+class NotificationQuerySchema(PageSchema):
     status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
     to = fields.String(validate=validate.Length(1, 320))
-    limit = Count(
-        strict=False,
-        minimum=1,
-        maximum=5000,
-        load_default=lambda: current_app.config["API_PAGE_SIZE"],
-        metadata={"description": "Page size; defaults to the api.page_size setting."},
-    )
-    offset = Count(strict=False, maximum=10_000_000, load_default=0)
 
 
 class PreferencesSchema(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from booking.access import can
 from booking.clock import now
 from booking.errors import DomainError
 from booking.models import TOPICS
@@ -17,7 +18,7 @@ TOPIC_WORDS = {
     "confirmations": "My bookings confirmed or approved",
     "changes": "My bookings moved, changed, cancelled by someone else, rejected or released",
     "reminders": "A reminder the day before each booking",
-    "approvals": "Bookings waiting for my approval (facility managers)",
+    "approvals": "Bookings waiting for my approval",
     "waitlist": "Waitlist offers",
     "visitors": "My visitors arriving",
 }
@@ -30,7 +31,9 @@ unsubscribing = Blueprint("unsubscribe", __name__)
 def preferences() -> str | BaseResponse:
     """Choose which messages to receive."""
     if request.method == "POST":
-        chosen = {topic: topic in request.form for topic in TOPICS}
+        chosen = {topic: topic in request.form for topic in TOPICS if topic in TOPIC_WORDS}
+        if not can(me(), "approve"):
+            chosen.pop("approvals")  # not offered: left as it is
         notifications.update_preferences(me(), chosen, now())
         flash("Saved: you will hear about what is ticked.")
         return redirect(url_for("web.preferences"))

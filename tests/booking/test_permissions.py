@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from booking.models import Booking, Resource, User
+from booking.extensions import db
+from booking.models import Booking, Notification, Resource, User
 from tests.conftest import Factory, at, iso
 
 CALLERS = (
@@ -40,6 +41,7 @@ class World:
     token_ids: dict[str, int]
     pending: Booking
     closure_id: int
+    failed_message: int
 
 
 @pytest.fixture
@@ -74,6 +76,21 @@ def world(client: FlaskClient, make: Factory) -> World:
     client.post(
         f"/api/v1/users/{users['owner'].id}/certifications", json={"code": "cl2"}, headers=manager
     )
+    with make.app.app_context():
+        message = Notification(
+            kind="confirmed",
+            user_id=users["owner"].id,
+            to_address=users["owner"].email,
+            subject="Confirmed",
+            payload={},
+            status="failed",
+            attempts=8,
+            next_attempt_at=at(1, 0),
+            created_at=at(1, 0),
+        )
+        db.session.add(message)
+        db.session.commit()
+        failed_message = message.id
     return World(
         client,
         users,
@@ -84,6 +101,7 @@ def world(client: FlaskClient, make: Factory) -> World:
         {"owner": owner_token.get_json()["id"]},
         pending,
         closure.get_json()["id"],
+        failed_message,
     )
 
 
@@ -305,6 +323,26 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
             "admin_B": 404,
             "member_B": 404,
         },
+    ),
+    "read own notification preferences": (
+        lambda w, c: w.client.get("/api/v1/me/preferences", headers=w.headers[c]),
+        dict.fromkeys(CALLERS, 200),
+    ),
+    "change own notification preferences": (
+        lambda w, c: w.client.patch(
+            "/api/v1/me/preferences", json={"reminders": False}, headers=w.headers[c]
+        ),
+        dict.fromkeys(CALLERS, 200),
+    ),
+    "list the mail outbox": (
+        lambda w, c: w.client.get("/api/v1/notifications", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
+    ),
+    "retry a failed message": (
+        lambda w, c: w.client.post(
+            f"/api/v1/notifications/{w.failed_message}/retry", headers=w.headers[c]
+        ),
+        {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
     ),
 }
 
