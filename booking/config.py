@@ -53,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_REMINDER_BEFORE": "PT24H",
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_TIMEOUT": 30,
+    "MAIL_CONNECTIONS": 4,
     "SITE_RULES": {},
 }
 
@@ -163,7 +164,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         if settings[key] not in allowed:
             section, _, name = key.lower().partition("_")
             raise ConfigError(f"[{section}] {name}: must be one of {', '.join(allowed)}")
-    for key, low, high in (("MAIL_MAX_ATTEMPTS", 1, 100), ("MAIL_TIMEOUT", 1, 600)):
+    for key, low, high in (
+        ("MAIL_MAX_ATTEMPTS", 1, 100),
+        ("MAIL_TIMEOUT", 1, 600),
+        ("MAIL_CONNECTIONS", 1, 32),
+    ):
         if not low <= settings[key] <= high:
             section, _, name = key.lower().partition("_")
             raise ConfigError(f"[{section}] {name}: must be a whole number from {low} to {high}")

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, vDuration, vText
 from icalendar.parser import Contentline
 
-from calendars.timezones import vtimezone
+from calendars.timezones import vtimezone_bytes
 
 PRODID = "-//Health and Wellbeing Innovation Centre//Booking service//EN"
 #: Event statuses (RFC 5545 3.8.1.11).
@@ -164,12 +164,12 @@ def series_lines(series: FeedSeries, zone: ZoneInfo, extra: Sequence[str] = ()) 
 def assemble(calendar: Calendar, zone: ZoneInfo, years: range, lines: Sequence[str]) -> bytes:
     """``calendar``'s properties, the VTIMEZONE of ``zone`` over ``years`` and the
     content ``lines`` (folded here) as iCalendar bytes (UTF-8, CRLF)."""
-    calendar.add_component(vtimezone(zone, years))
     head: bytes = calendar.to_ical()
     end = b"END:VCALENDAR\r\n"
     assert head.endswith(end)
+    zone_text = vtimezone_bytes(zone, years.start, years.stop)
     body = "".join(_line(line) for line in lines).encode("utf-8")
-    return head[: -len(end)] + body + end
+    return head[: -len(end)] + zone_text + body + end
 
 
 def new_calendar(method: str) -> Calendar:

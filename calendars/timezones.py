@@ -161,3 +161,11 @@ def vtimezone(zone: ZoneInfo, years: range) -> Timezone:
         sub.add("tzname", change.name)
         component.add_component(sub)
     return component
+
+
+@lru_cache(maxsize=64)
+def vtimezone_bytes(zone: ZoneInfo, first: int, last: int) -> bytes:
+    """``vtimezone(zone, range(first, last))`` as iCalendar bytes, made once per zone
+    and years: every invitation and feed of a site carries the same one."""
+    text: bytes = vtimezone(zone, range(first, last)).to_ical()
+    return text

@@ -42,6 +42,7 @@ TABLES = (
     "resources",
     "feed_states",
     "notifications",
+    "outbox_events",
     "notification_preferences",
     "sign_in_failures",
 )

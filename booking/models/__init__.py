@@ -1,7 +1,13 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from booking.models.bookings import OCCUPYING, STATUSES, Booking, BookingEvent
-from booking.models.notifications import DELIVERY_STATUSES, TOPICS, Notification, Preferences
+from booking.models.notifications import (
+    DELIVERY_STATUSES,
+    TOPICS,
+    Notification,
+    OutboxEvent,
+    Preferences,
+)
 from booking.models.people import (
     ROLES,
     ApiToken,
@@ -19,6 +25,7 @@ __all__ = [
     "DELIVERY_STATUSES",
     "TOPICS",
     "Notification",
+    "OutboxEvent",
     "Preferences",
     "KINDS",
     "OCCUPYING",

@@ -62,6 +62,33 @@ class Notification(db.Model):  # type: ignore[name-defined,misc]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class OutboxEvent(db.Model):  # type: ignore[name-defined,misc]
+    """What happened to bookings, written in the transaction of the change: the sender
+    turns each into one ``Notification`` per person who should hear of it.
+
+    ``data`` holds the event's fields and a snapshot of each booking as the change
+    left it (times, status, SEQUENCE), so what people read is what happened even when
+    the booking changes again before the sender runs.
+    """
+
+    __tablename__ = "outbox_events"
+    __table_args__ = (
+        Index(
+            "ix_outbox_events_waiting",
+            "id",
+            sqlite_where=text("expanded_at IS NULL"),
+            postgresql_where=text("expanded_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: When the sender wrote its messages; ``None`` until then.
+    expanded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class Preferences(db.Model):  # type: ignore[name-defined,misc]
     """What one person wants to hear about; a person with no row hears everything."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, update
+from sqlalchemy.orm.util import identity_key
 
 from booking.errors import StateConflictError
 from booking.events import TimeFreed, publish
@@ -69,6 +70,10 @@ def move_all(
     )
     rows = db.session.execute(query.execution_options(synchronize_session=False)).all()
     moved = [row.id for row in rows]
+    for booking_id in moved:  # copies this transaction holds are out of date now
+        held = db.session.identity_map.get(identity_key(Booking, booking_id))
+        if held is not None:
+            db.session.expire(held)
     audit.record_service_changes(moved, action, now, {"status": [source, target]})
     if target not in OCCUPYING:
         for row in rows:

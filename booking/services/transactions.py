@@ -58,6 +58,7 @@ def transactional(service: Callable[P, R]) -> Callable[P, R]:
                 session.connection(execution_options={IMMEDIATE: True})
                 try:
                     result = service(*args, **kwargs)
+                    session.flush()  # subscribers see the rows as they will commit
                     events.dispatch_in_transaction()
                     session.commit()
                 except DBAPIError as error:

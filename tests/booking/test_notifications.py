@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.jobs import run_job
-from booking.models import Notification, User
+from booking.models import Notification, OutboxEvent, User
 from booking.services import feeds as feed_service
 from booking.services.access import visible_booking
 from tests.booking.mail import MailSink, part, settings
@@ -322,6 +322,8 @@ def test_a_refused_change_writes_no_message(
     )
     assert answer.status_code == 409
     assert outbox(app) == []
+    with app.app_context():
+        assert db.session.scalars(select(OutboxEvent)).all() == []
 
 
 def test_a_down_server_loses_nothing_and_failures_are_retried_then_marked(

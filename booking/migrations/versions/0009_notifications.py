@@ -50,6 +50,19 @@ def upgrade():
                               sqlite_where=sa.text("status = 'sending'"),
                               postgresql_where=sa.text("status = 'sending'"))
 
+    op.create_table('outbox_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expanded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_events'))
+    )
+    with op.batch_alter_table('outbox_events', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_events_waiting', ['id'], unique=False,
+                              sqlite_where=sa.text('expanded_at IS NULL'),
+                              postgresql_where=sa.text('expanded_at IS NULL'))
+
     op.create_table('notification_preferences',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('confirmations', sa.Boolean(), nullable=False),
@@ -75,4 +88,5 @@ def downgrade():
         batch_op.drop_index('ix_bookings_remind_at')
         batch_op.drop_column('remind_at')
     op.drop_table('notification_preferences')
+    op.drop_table('outbox_events')
     op.drop_table('notifications')

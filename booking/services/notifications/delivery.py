@@ -12,20 +12,27 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import zlib
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.header import Header
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 from typing import Any, Protocol
 
-from flask import current_app
+from flask import Flask, current_app
 
 from booking.models import Notification
 from booking.services.notifications import outbox, preferences
 from booking.services.notifications.composing import intro, site_url
-from booking.services.notifications.writing import write_due_reminders
+from booking.services.notifications.writing import write_due_reminders, write_recorded
 from booking.services.transactions import transactional
 
 #: Messages claimed and sent over one connection at a time.
@@ -35,43 +42,70 @@ BATCH = 100
 class Transport(Protocol):
     """Where messages go: the mail server, or files."""
 
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: Message) -> None: ...
 
 
 class PermanentFailure(Exception):
     """The server refused this message for good; trying again cannot help."""
 
 
-def render(notification: Notification) -> EmailMessage:
+def render(notification: Notification) -> Message:
     """The e-mail for ``notification``: plain text and HTML alternatives, the iTIP part
-    where it has one, and one-click unsubscribe (RFC 8058) on reminders."""
+    where it has one (also attached as ``invite.ics``, which some apps look for), and
+    one-click unsubscribe (RFC 8058) on reminders."""
     payload = dict(notification.payload)
     payload["site_name"] = current_app.config["SITE_NAME"]
     payload["preferences_link"] = f"{site_url()}/preferences"
     payload["intro"] = intro(notification.kind, payload.get("asked_by"))
-    message = EmailMessage()
-    message["Subject"] = notification.subject
-    message["From"] = current_app.config["MAIL_SENDER"]
+    unsubscribe = None
+    if notification.kind == "reminder" and notification.user_id is not None:
+        unsubscribe = (
+            f"{site_url()}/unsubscribe/{preferences.unsubscribe_token(notification.user_id)}"
+        )
+        payload["unsubscribe_link"] = unsubscribe
+    body = MIMEMultipart("alternative")
+    body.attach(MIMEText(_render("mail/booking.txt", payload), "plain", "utf-8"))
+    body.attach(MIMEText(_render("mail/booking.html", payload), "html", "utf-8"))
+    ics = payload.get("ics")
+    message: Message = body
+    if ics:
+        invitation = MIMEText(ics, "calendar", "utf-8")
+        invitation.set_param("method", payload["method"])
+        body.attach(invitation)
+        message = MIMEMultipart("mixed")
+        message.attach(body)
+        attached = MIMEApplication(ics.encode("utf-8"), "ics")
+        attached.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        message.attach(attached)
+    _headers(message, notification, unsubscribe)
+    return message
+
+
+#: Lines end in CRLF on the wire (smtplib sends bytes as they are).
+WIRE = compat32.clone(linesep="\r\n")
+
+
+def wire_bytes(message: Message) -> bytes:
+    """``message`` as sent: headers folded, lines ending in CRLF."""
+    return message.as_bytes(policy=WIRE)
+
+
+def _header(text: str) -> str | Header:
+    return text if text.isascii() else Header(text, "utf-8")
+
+
+def _headers(message: Message, notification: Notification, unsubscribe: str | None) -> None:
+    name, address = parseaddr(current_app.config["MAIL_SENDER"])
+    message["Subject"] = _header(notification.subject)
+    message["From"] = formataddr((name, address), "utf-8") if name else address
     message["To"] = notification.to_address
     message["Date"] = format_datetime(notification.created_at)
-    domain = parseaddr(current_app.config["MAIL_SENDER"])[1].rpartition("@")[2] or "localhost"
-    message["Message-ID"] = make_msgid(f"notification-{notification.id}", domain=domain)
+    domain = address.rpartition("@")[2] or "localhost"
+    message["Message-ID"] = f"<notification-{notification.id}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"
-    if notification.kind == "reminder" and notification.user_id is not None:
-        link = f"{site_url()}/unsubscribe/{preferences.unsubscribe_token(notification.user_id)}"
-        message["List-Unsubscribe"] = f"<{link}>"
+    if unsubscribe is not None:
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        payload["unsubscribe_link"] = link
-    message.set_content(_render("mail/booking.txt", payload))
-    message.add_alternative(_render("mail/booking.html", payload), subtype="html")
-    ics = payload.get("ics")
-    if ics:
-        method = payload["method"]
-        message.add_alternative(ics, subtype="calendar", params={"method": method})
-        message.add_attachment(
-            ics.encode("utf-8"), maintype="application", subtype="ics", filename="invite.ics"
-        )
-    return message
 
 
 def _render(name: str, payload: dict[str, Any]) -> str:
@@ -86,9 +120,9 @@ class FileTransport:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         name = str(message["Message-ID"]).strip("<>").split("@")[0]
-        (self.folder / f"{name}.eml").write_bytes(bytes(message))
+        (self.folder / f"{name}.eml").write_bytes(wire_bytes(message))
 
 
 class SmtpTransport:
@@ -117,11 +151,12 @@ class SmtpTransport:
             smtp.login(str(c["MAIL_USERNAME"]), str(c["MAIL_PASSWORD"]))
         return smtp
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         if self.connection is None:
             self.connection = self._connect()
+        sender = parseaddr(str(self.config["MAIL_SENDER"]))[1]
         try:
-            self.connection.send_message(message)
+            self.connection.sendmail(sender, [str(message["To"])], wire_bytes(message))
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             if all(code >= 500 for code in codes):
@@ -152,16 +187,18 @@ def _said(refused: dict[str, tuple[int, bytes]]) -> str:
 
 
 @contextmanager
-def transport() -> Iterator[Transport]:
-    """The configured transport, closed afterwards."""
+def transports(count: int) -> Iterator[list[Transport]]:
+    """``count`` transports of the configured kind (SMTP: one connection each), closed
+    afterwards."""
     if current_app.config["MAIL_BACKEND"] == "file":
-        yield FileTransport(Path(current_app.instance_path) / "mail")
+        yield [FileTransport(Path(current_app.instance_path) / "mail")] * count
         return
-    smtp = SmtpTransport(dict(current_app.config))
+    made = [SmtpTransport(dict(current_app.config)) for _ in range(count)]
     try:
-        yield smtp
+        yield list(made)
     finally:
-        smtp.close()
+        for smtp in made:
+            smtp.close()
 
 
 def deliver(batch: Sequence[Notification], via: Transport) -> list[outbox.Outcome]:
@@ -196,19 +233,36 @@ def deliver(batch: Sequence[Notification], via: Transport) -> list[outbox.Outcom
 
 
 @transactional
-def _write_reminders(now: datetime) -> int:
-    return write_due_reminders(now)
+def write_messages(now: datetime) -> int:
+    """Write the messages of recorded events and of due reminders, a batch of each;
+    how many events and bookings that covered."""
+    return write_recorded(now) + write_due_reminders(now)
+
+
+def _deliver_in(app: Flask, batch: Sequence[Notification], via: Transport) -> list[outbox.Outcome]:
+    with app.app_context():
+        return deliver(batch, via)
 
 
 def send_notifications(now: datetime) -> list[int]:
-    """The ``send-notifications`` job: write due reminders, then deliver every message
-    due by ``now``; the ids of those sent."""
-    while _write_reminders(now):
+    """The ``send-notifications`` job: write the messages of what happened and of the
+    reminders due, then deliver every message due by ``now``; the ids of those sent.
+
+    Each batch is shared among ``mail.connections`` connections, each in a thread of
+    its own, so waiting for the mail server's replies on one overlaps the others; all
+    messages to one address go through one connection, in the order they were written."""
+    while write_messages(now):
         pass
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    count = current_app.config["MAIL_CONNECTIONS"]
     sent: list[int] = []
-    with transport() as via:
+    with transports(count) as vias, ThreadPoolExecutor(count) as pool:
         while batch := outbox.claim(now, BATCH):
-            outcomes = deliver(batch, via)
+            shares: list[list[Notification]] = [[] for _ in vias]
+            for message in batch:  # one person's messages on one connection, in order
+                shares[zlib.crc32(message.to_address.encode()) % len(vias)].append(message)
+            done = pool.map(_deliver_in, [app] * len(vias), shares, vias)
+            outcomes = [outcome for share in done for outcome in share]
             outbox.settle(outcomes, now)
-            sent += [o.notification_id for o in outcomes if o.error is None]
+            sent += sorted(o.notification_id for o in outcomes if o.error is None)
     return sent

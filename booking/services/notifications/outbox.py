@@ -15,6 +15,7 @@ it again.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -113,23 +114,36 @@ def settle(outcomes: Sequence[Outcome], now: datetime) -> None:
     """Record how each delivery went: sent, queued again after its wait, or failed.
     A message whose lease passed to another sender meanwhile is left to that one."""
     limit = current_app.config["MAIL_MAX_ATTEMPTS"]
+    sent: dict[int, list[int]] = defaultdict(list)  # by attempts: one UPDATE for each
     for outcome in outcomes:
-        mine = (
-            Notification.id == outcome.notification_id,
-            Notification.status == "sending",
-            Notification.attempts == outcome.attempts,
-        )
         if outcome.error is None:
-            values: dict[str, object] = {"status": "sent", "sent_at": now, "last_error": None}
-        elif outcome.final or outcome.attempts >= limit:
-            values = {"status": "failed", "last_error": outcome.error[:2000]}
+            sent[outcome.attempts].append(outcome.notification_id)
+            continue
+        if outcome.final or outcome.attempts >= limit:
+            values: dict[str, object] = {"status": "failed"}
         else:
-            values = {
-                "status": "queued",
-                "last_error": outcome.error[:2000],
-                "next_attempt_at": now + backoff(outcome.attempts),
-            }
-        db.session.execute(update(Notification).where(*mine).values(lease_until=None, **values))
+            values = {"status": "queued", "next_attempt_at": now + backoff(outcome.attempts)}
+        _set_if_still_mine(
+            [outcome.notification_id],
+            outcome.attempts,
+            lease_until=None,
+            last_error=outcome.error[:2000],
+            **values,
+        )
+    for attempts, ids in sent.items():
+        _set_if_still_mine(
+            ids, attempts, status="sent", sent_at=now, lease_until=None, last_error=None
+        )
+
+
+def _set_if_still_mine(ids: Sequence[int], attempts: int, **values: object) -> None:
+    """Update claimed messages this sender still holds (status and tries unchanged)."""
+    mine = update(Notification).where(
+        Notification.id.in_(ids),
+        Notification.status == "sending",
+        Notification.attempts == attempts,
+    )
+    db.session.connection().execute(mine.values(**values))
 
 
 @dataclass(frozen=True)
