@@ -39,8 +39,8 @@ BOOKABLE_KINDS = [k for k in KINDS if k not in ("building", "floor", "zone")]
 
 def _local_day(day: date) -> Interval:
     zone = site_zone()
-    start = datetime.combine(day, time(DAY_START)).replace(tzinfo=zone)
-    end = datetime.combine(day, time(DAY_END)).replace(tzinfo=zone)
+    start = localize(datetime.combine(day, time(DAY_START)), zone)
+    end = localize(datetime.combine(day, time(DAY_END)), zone)
     return Interval(start, end)
 
 

@@ -14,6 +14,7 @@ from booking.services.bookings import BookingDraft, BookingQuery
 from booking.services.resources import resource_names
 from booking.services.rulebook import site_zone
 from booking.web.session import for_those_who_can, me
+from rules.localtime import LocalTimeError, localize
 
 blp = Blueprint("reception", __name__, url_prefix="/reception")
 
@@ -40,7 +41,7 @@ def board() -> str:
         for r in floor["resources"]
         if r["kind"] == "desk" and r["units_free"] > 0
     ]
-    closing = datetime.combine(today, time(17, 30)).replace(tzinfo=zone)
+    closing = localize(datetime.combine(today, time(17, 30)), zone)
     return render_template(
         "reception/board.html",
         state=state,
@@ -80,7 +81,14 @@ def walk_in() -> BaseResponse:
         flash("Choose a desk, a person and until when.")
         return redirect(url_for("reception.board"))
     zone = site_zone()
-    end = datetime.combine(moment.astimezone(zone).date(), clock).replace(tzinfo=zone)
+    try:
+        end = localize(datetime.combine(moment.astimezone(zone).date(), clock), zone)
+    except LocalTimeError:
+        flash(
+            f"No walk-in: {clock:%H:%M} does not happen once today, as the clocks change; "
+            "choose another time."
+        )
+        return redirect(url_for("reception.board"))
     draft = BookingDraft(desk, None, end, "Walk-in", on_behalf_of=person, check_in=True)
     try:
         bookings.create_booking(user, draft, moment)
