@@ -52,6 +52,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/reception.py
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/floor.py
+	$(BIN)/python bench/notifications.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/calendars/node_modules tests/browser/node_modules test-artifacts
