@@ -53,13 +53,22 @@ def is_occupying(booking: Booking, now: datetime) -> bool:
     return booking.status in STEADY
 
 
-def overlapping(
-    start: InstrumentedAttribute[object] | ColumnElement[object],
-    end: InstrumentedAttribute[object] | ColumnElement[object],
-    interval: Interval,
+#: One end of a span in SQL: a column, a bound parameter or a value.
+Bound = InstrumentedAttribute[object] | ColumnElement[object] | datetime
+
+
+def spans_overlap(
+    start: Bound, end: Bound, other_start: Bound, other_end: Bound
 ) -> ColumnElement[bool]:
-    """SQL for ``[start, end)`` overlapping ``interval``: ``start < i.end AND i.start < end``."""
-    return (start < interval.end) & (end > interval.start)  # type: ignore[operator,return-value]
+    """SQL for ``[start, end)`` overlapping ``[other_start, other_end)``, the twin of
+    ``rules.overlaps``: ``start < other_end AND other_start < end``. The one overlap
+    test in SQL, whatever each side is (columns, parameters, values)."""
+    return (start < other_end) & (end > other_start)  # type: ignore[operator,return-value]
+
+
+def overlapping(start: Bound, end: Bound, interval: Interval) -> ColumnElement[bool]:
+    """SQL for ``[start, end)`` overlapping ``interval``."""
+    return spans_overlap(start, end, interval.start, interval.end)
 
 
 def _minute(moment: datetime, *, up: bool) -> int:

@@ -22,8 +22,8 @@ from booking.extensions import db
 from booking.models import Booking, Series, User
 from booking.services.access import visible_to
 from booking.services.claims import overlapping
-from booking.services.occupancy import Layout, local_day, read_layout
-from booking.services.rulebook import site_zone
+from booking.services.layout import Layout, read_layout
+from booking.services.rulebook import local_day, site_zone
 from booking.services.series import stored_expansion
 from calendars.feed import (
     CANCELLED,

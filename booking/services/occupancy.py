@@ -17,8 +17,7 @@ answered quickly.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -26,96 +25,16 @@ from sqlalchemy import Row, select
 
 from booking.access import require
 from booking.extensions import db
-from booking.models import Booking, Resource, Tenant, User
+from booking.models import Booking, Tenant, User
 from booking.services.attendance import check_in_from
 from booking.services.claims import indexed_overlap, occupying, overlapping
-from booking.services.rulebook import site_zone
+from booking.services.layout import Place, read_layout
+from booking.services.rulebook import local_day, site_zone
 from rules import Interval
-from rules.localtime import from_wall_clock
 
 #: The statuses a day sheet shows unless asked otherwise: bookings meant to happen.
 DAY_SHEET_STATUSES = ("held", "pending", "confirmed", "checked_in", "completed", "no_show")
 INSTANT = timedelta(microseconds=1)
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A resource as reception's views place it: on which floor of which building."""
-
-    id: int
-    name: str
-    kind: str
-    bookable: bool
-    quantity: int
-    parent_id: int | None
-    floor_id: int | None
-    building: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """The catalogue, arranged by floor."""
-
-    places: dict[int, Place]
-    children: dict[int | None, list[int]]
-
-    def floor_name(self, floor_id: int | None) -> str | None:
-        return None if floor_id is None else self.places[floor_id].name
-
-    def floor_of(self, resource_id: int) -> dict[str, Any] | None:
-        floor_id = self.places[resource_id].floor_id
-        return None if floor_id is None else {"id": floor_id, "name": self.floor_name(floor_id)}
-
-    def descendants(self, resource_id: int) -> Iterable[int]:
-        stack = list(self.children.get(resource_id, ()))
-        while stack:
-            child = stack.pop()
-            yield child
-            stack.extend(self.children.get(child, ()))
-
-    def ancestors(self, resource_id: int) -> Iterable[int]:
-        parent = self.places[resource_id].parent_id
-        while parent is not None:
-            yield parent
-            parent = self.places[parent].parent_id
-
-
-def read_layout(among: Collection[int] | None = None) -> Layout:
-    """Every resource with its floor (the nearest ancestor, or itself, of kind floor);
-    with ``among``, only those resources and their ancestors."""
-    query = select(
-        Resource.id,
-        Resource.name,
-        Resource.kind,
-        Resource.bookable,
-        Resource.quantity,
-        Resource.parent_id,
-        Resource.path,
-    )
-    if among is not None:
-        paths = db.session.scalars(select(Resource.path).where(Resource.id.in_(among)))
-        chain = {int(part) for path in paths for part in path.strip("/").split("/") if part}
-        query = query.where(Resource.id.in_(chain | set(among)))
-    rows = db.session.execute(query).all()
-    kinds = {row.id: (row.kind, row.name) for row in rows}
-    places: dict[int, Place] = {}
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for row in rows:
-        chain = [int(part) for part in row.path.strip("/").split("/") if part] or [row.id]
-        floors = [i for i in chain if kinds.get(i, ("", ""))[0] == "floor"]
-        buildings = [kinds[i][1] for i in chain if kinds.get(i, ("", ""))[0] == "building"]
-        places[row.id] = Place(
-            row.id,
-            row.name,
-            row.kind,
-            row.bookable,
-            row.quantity,
-            row.parent_id,
-            floors[-1] if floors else None,
-            buildings[-1] if buildings else None,
-        )
-        children[row.parent_id].append(row.id)
-    return Layout(places, children)
 
 
 def _person(row: Row[Any]) -> dict[str, Any]:
@@ -274,13 +193,6 @@ def _resource_state(
             for row in rows
         ],
     }
-
-
-def local_day(day: date) -> Interval:
-    """The instants of local calendar day ``day`` (23 or 25 hours on the change days)."""
-    zone = site_zone()
-    midnight = datetime(day.year, day.month, day.day)
-    return Interval(from_wall_clock(midnight, zone), from_wall_clock(midnight + timedelta(1), zone))
 
 
 def day_sheet(actor: User, day: date, statuses: Sequence[str] = ()) -> dict[str, Any]:

@@ -20,7 +20,13 @@ from booking.errors import (
 from booking.extensions import db
 from booking.models import Booking, Resource, User
 from booking.models.resources import ancestors_on_path
-from booking.services.claims import load_claims, lock_blocking_path_ids, occupying, target_of
+from booking.services.claims import (
+    load_claims,
+    lock_blocking_path_ids,
+    occupying,
+    spans_overlap,
+    target_of,
+)
 from booking.services.rulebook import describe_rules
 from booking.services.transactions import transactional
 from rules import Interval, usage_profile
@@ -172,8 +178,9 @@ def _clashes_below(parent: Resource, subtree_path: str, now: datetime) -> list[d
         select(above.resource_id, above.occupied_start, above.occupied_end)
         .join(
             moved,
-            (moved.occupied_start < above.occupied_end)
-            & (moved.occupied_end > above.occupied_start),
+            spans_overlap(
+                moved.occupied_start, moved.occupied_end, above.occupied_start, above.occupied_end
+            ),
         )
         .where(
             above.resource_id.in_(above_ids),

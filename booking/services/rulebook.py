@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, or_, select
 from booking.extensions import db
 from booking.models import Booking, Certification, Closure, Resource, User
 from booking.models.resources import ancestors_on_path
-from booking.services.claims import occupying, overlapping
+from booking.services.claims import occupying, overlapping, spans_overlap
 from rules import (
     Circumstances,
     Claim,
@@ -33,6 +33,7 @@ from rules import (
     periods,
 )
 from rules import Closure as ClosedTime
+from rules.localtime import from_wall_clock
 from rules.rulesets import chosen_rules
 
 
@@ -55,8 +56,7 @@ _CLOSURES_OF = select(Closure.start, Closure.end, Closure.reason).where(
         Closure.resource_id.is_(None),
         Closure.resource_id.in_(bindparam("lineage", expanding=True)),
     ),
-    Closure.start < bindparam("end"),
-    Closure.end > bindparam("start"),
+    spans_overlap(Closure.start, Closure.end, bindparam("start"), bindparam("end")),
 )
 
 
@@ -222,3 +222,10 @@ def circumstances_for(
         return replace(standing, exempt=exempt)
     counted = counted_bookings(resource, rules, beneficiary, interval, now, excluding=excluding)
     return replace(standing, counted=counted, exempt=exempt)
+
+
+def local_day(day: date) -> Interval:
+    """The instants of local calendar day ``day`` (23 or 25 hours on the change days)."""
+    zone = site_zone()
+    midnight = datetime(day.year, day.month, day.day)
+    return Interval(from_wall_clock(midnight, zone), from_wall_clock(midnight + timedelta(1), zone))

@@ -12,7 +12,7 @@ from booking.errors import DomainError
 from booking.services import attendance, bookings, occupancy, people
 from booking.services.bookings import BookingDraft, BookingQuery
 from booking.services.resources import resource_names
-from booking.services.rulebook import site_zone
+from booking.services.rulebook import local_day, site_zone
 from booking.web.session import for_those_who_can, me
 from rules.localtime import LocalTimeError, localize
 
@@ -26,7 +26,7 @@ def board() -> str:
     user, moment = me(), now()
     zone = site_zone()
     today = moment.astimezone(zone).date()
-    day = occupancy.local_day(today)
+    day = local_day(today)
     soon = bookings.list_bookings(
         user, BookingQuery(start=moment, end=moment + timedelta(hours=1), status=("confirmed",))
     )

@@ -11,7 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
-from sqlalchemy import create_engine, select
+from sqlalchemy import bindparam, create_engine, select
 from sqlalchemy.exc import IntegrityError
 
 from booking.database import writer_lock_path, writer_turn
@@ -23,6 +23,7 @@ from booking.services.claims import (
     load_claims,
     overlapping,
     related_bookings,
+    spans_overlap,
 )
 from rules import Interval, overlaps
 from tests.conftest import NOW, Factory, at
@@ -61,11 +62,17 @@ def test_sql_overlap_agrees_with_rules(app, make: Factory, stored: Interval, pro
             Booking.id == booking.id, overlapping(Booking.start, Booking.end, probe)
         )
         found = db.session.scalar(query) is not None
+        by_parameters = select(Booking.id).where(
+            Booking.id == booking.id,
+            spans_overlap(Booking.start, Booking.end, bindparam("s"), bindparam("e")),
+        )
+        as_parameters = db.session.scalar(by_parameters, {"s": probe.start, "e": probe.end})
         near = select(Booking.id).where(Booking.id == booking.id, indexed_overlap(probe))
         found_by_index = db.session.scalar(near) is not None
         db.session.delete(db.session.get(Booking, booking.id))
         db.session.commit()
     assert found == overlaps(stored, probe)
+    assert (as_parameters is not None) == found
     assert found_by_index or not found  # the index may only narrow, never lose a booking
 
 

@@ -23,8 +23,8 @@ from booking.services.feed_content import (
     location_of,
     series_feed_event,
 )
+from booking.services.layout import Layout
 from booking.services.notifications.audience import CANCELLING, Kind, Person
-from booking.services.occupancy import Layout
 from booking.services.rulebook import site_zone
 from calendars.feed import CANCELLED, FeedEvent, FeedSeries
 from calendars.invitations import Address, build_invitation

@@ -41,9 +41,9 @@ from booking.events import (
 )
 from booking.extensions import db
 from booking.models import TOPICS, Booking, OutboxEvent, Preferences, Series, User
+from booking.services.layout import Layout, read_layout
 from booking.services.notifications import composing, outbox
 from booking.services.notifications.audience import Kind, Person, audience
-from booking.services.occupancy import Layout, read_layout
 from rules.durations import parse_duration
 
 log = logging.getLogger("booking.notifications")
