@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from booking import api, cli, errors, web
+from booking import api, cli, edge, errors, web
 from booking.config import check_site_rules, load_settings
 from booking.database import is_migrated_object
 from booking.extensions import db, migrate
@@ -40,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         compare_type=True,
         include_name=is_migrated_object,
     )
+    edge.init_app(app)
     api.init_app(app)
     errors.init_app(app)
     web.init_app(app, list(api.BLUEPRINTS))
