@@ -19,6 +19,10 @@ import recurring_ical_events  # type: ignore[import-untyped]
 from icalendar import Calendar
 
 from rules.localtime import from_wall_clock
+from rules.recurrence import RecurrenceError, candidate_bound, check_parts
+
+#: The most candidates expanding one event's rules may try (about a second of work).
+MAX_CANDIDATES = 100_000
 
 
 class CalendarFileError(ValueError):
@@ -70,11 +74,41 @@ def parse_calendar(text: str) -> Calendar:
     return parsed
 
 
+def _rule_parts(rule: Any) -> dict[str, str]:
+    text = rule.to_ical().decode("utf-8", "replace") if hasattr(rule, "to_ical") else str(rule)
+    parts = dict(item.partition("=")[::2] for item in text.upper().split(";") if item)
+    return {name: value for name, value in parts.items() if value}
+
+
+def check_events(calendar: Calendar, zone: ZoneInfo, window_end: datetime) -> None:
+    """Refuse, before anything is expanded, an event without a start and a rule that
+    RFC 5545 calls invalid or that would take too long to expand up to ``window_end``."""
+    for event in calendar.walk("VEVENT"):
+        name = str(event.get("SUMMARY") or event.get("UID") or "an event")[:80]
+        first = _value(event, "DTSTART")
+        if not isinstance(first, date):
+            raise CalendarFileError(f"{name!r} has no start (DTSTART).")
+        rules = event.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+            parts = _rule_parts(rule)
+            try:
+                check_parts(parts)
+            except RecurrenceError as error:
+                raise CalendarFileError(f"{name!r} has an invalid RRULE: {error}") from error
+            span = window_end - _instant(first, zone)
+            if candidate_bound(parts, span) > MAX_CANDIDATES:
+                raise CalendarFileError(
+                    f"{name!r} repeats too often ({parts.get('FREQ', '?')}) to be closures; "
+                    "give each closure as an event, or a daily or coarser rule."
+                )
+
+
 def imported_events(
     text: str, zone: ZoneInfo, window: tuple[datetime, datetime], limit: int
 ) -> list[ImportedEvent]:
     """Every occurrence in ``text`` overlapping ``window``, by start; at most ``limit``."""
     calendar = parse_calendar(text)
+    check_events(calendar, zone, window[1])
     try:
         occurrences = recurring_ical_events.of(calendar).between(*window)
     except (ValueError, TypeError, recurring_ical_events.InvalidCalendar) as error:

@@ -127,3 +127,43 @@ def test_only_facility_managers_and_admins_import(client, make: Factory):
         assert answer.status_code == 403
     missing = post(client, make.headers(make.user("admin")), UNIVERSITY, 999_999)
     assert missing.status_code == 422 and "resource_id" in missing.get_json()["errors"]
+
+
+def one_event(*lines: str) -> str:
+    return "\r\n".join(
+        ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//t//EN", "BEGIN:VEVENT",
+         "UID:x@t", "DTSTAMP:20260901T000000Z", "SUMMARY:Drill", *lines,
+         "END:VEVENT", "END:VCALENDAR", ""]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lines", "said"),
+    [
+        (["DTEND:20261202T150000Z"], "no start"),
+        (
+            ["DTSTART:20200101T000000Z", "DTEND:20200101T000001Z", "RRULE:FREQ=SECONDLY"],
+            "repeats too often",
+        ),
+        (
+            ["DTSTART:20200101T000000Z", "DTEND:20200101T000100Z", "RRULE:FREQ=MINUTELY"],
+            "repeats too often",
+        ),
+        (
+            ["DTSTART:20261202T140000Z", "DTEND:20261202T150000Z", "RRULE:FREQ=DAILY;INTERVAL=0"],
+            "INTERVAL",
+        ),
+        (
+            ["DTSTART:20261202T140000Z", "DTEND:20261202T150000Z", "RRULE:FREQ=YEARLY;BYMONTH=13"],
+            "BYMONTH",
+        ),
+    ],  # fmt: skip
+    ids=["no-dtstart", "secondly", "minutely", "interval-0", "bymonth-13"],
+)
+def test_a_file_whose_events_cannot_be_expanded_safely_is_a_422_at_once(
+    client, make: Factory, lines, said
+):
+    staff = make.headers(make.user("facility_manager"))
+    answer = post(client, staff, one_event(*lines))
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+    assert said in " ".join(answer.get_json()["errors"]["calendar"])

@@ -216,3 +216,27 @@ def test_a_first_occurrence_in_the_repeated_hour_keeps_its_exact_length():
         Interval(datetime(2027, 11, 1, 1, 15, tzinfo=UTC), datetime(2027, 11, 1, 2, 0, tzinfo=UTC)),
         Interval(datetime(2027, 11, 2, 1, 15, tzinfo=UTC), datetime(2027, 11, 2, 2, 0, tzinfo=UTC)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("rule", "said"),
+    [
+        ("FREQ=DAILY;INTERVAL=0;COUNT=3", "INTERVAL"),
+        ("FREQ=DAILY;INTERVAL=-1;COUNT=3", "INTERVAL"),
+        ("FREQ=MONTHLY;BYMONTHDAY=0;COUNT=3", "BYMONTHDAY"),
+        ("FREQ=MONTHLY;BYMONTHDAY=32;COUNT=3", "BYMONTHDAY"),
+        ("FREQ=YEARLY;BYMONTH=13;COUNT=3", "BYMONTH"),
+        ("FREQ=WEEKLY;BYDAY=XX;COUNT=3", "BYDAY"),
+        ("FREQ=MONTHLY;BYDAY=0MO;COUNT=3", "BYDAY"),
+        ("FREQ=DAILY;BYHOUR=24;COUNT=3", "BYHOUR"),
+        ("FREQ=WEEKLY;WKST=XY;COUNT=3", "WKST"),
+    ],
+)
+def test_rules_rfc_5545_calls_invalid_are_refused(rule: str, said: str) -> None:
+    with pytest.raises(RecurrenceError, match=said):
+        parse_rule(rule, LONDON)
+
+
+def test_valid_by_parts_still_pass() -> None:
+    rule = parse_rule("FREQ=MONTHLY;BYDAY=-1FR,+2MO;BYMONTHDAY=-31,1;INTERVAL=2;COUNT=4", LONDON)
+    assert "INTERVAL=2" in rule.text
