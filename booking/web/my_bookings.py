@@ -18,7 +18,7 @@ from booking.services import attendance, bookings, feeds, series
 from booking.services.bookings import BookingQuery
 from booking.services.resources import get_resource, resource_names
 from booking.web.blueprint import blp
-from booking.web.session import me, signed_in
+from booking.web.session import me, same_site, signed_in
 
 
 def _feed_links() -> dict[str, Any]:
@@ -94,7 +94,7 @@ def _act(action: str, booking_id: int) -> BaseResponse:
         flash(done[1])
     except DomainError as refused:
         flash(refused.detail)
-    return redirect(request.form.get("back") or url_for("web.mine"))
+    return redirect(same_site(request.form.get("back"), url_for("web.mine")))
 
 
 @blp.post("/bookings/<int:booking_id>/cancel")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, g, redirect, request, session, url_for
 
@@ -78,3 +79,13 @@ def register_session(app: Flask) -> None:
     @app.context_processor
     def user_in_templates() -> dict[str, Any]:
         return {"user": signed_in_user(), "can": can}
+
+
+def same_site(target: str | None, fallback: str) -> str:
+    """``target`` if it is a path on this site, else ``fallback``: where a form may send
+    people next (``next``, ``back``) without becoming a way off the site."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        parts = urlsplit(target.replace("\\", "/"))
+        if not parts.netloc and not parts.scheme and not any(ord(c) < 32 for c in target):
+            return target
+    return fallback

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.clock import now
 from booking.services import passwords
 from booking.web.blueprint import blp
-from booking.web.session import forget, remember, signed_in_user
+from booking.web.session import forget, remember, same_site, signed_in_user
 
 
 def _safe_next(target: str | None) -> str:
     """Where to go after signing in: a path on this site only."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.netloc and not parts.scheme:
-            return target
-    return url_for("web.find")
+    return same_site(target, url_for("web.find"))
 
 
 @blp.get("/")
