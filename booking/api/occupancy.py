@@ -6,8 +6,6 @@ person, for printing or a spreadsheet; anything else that accepts JSON gets JSON
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -16,7 +14,7 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from booking.api.context import actor, now
-from booking.api.responses import JSON, json_response
+from booking.api.responses import CSV, JSON, csv_response, json_response
 from booking.clock import today
 from booking.errors import NotAcceptableError
 from booking.schemas.occupancy import (
@@ -32,7 +30,6 @@ blp = Blueprint(
     "occupancy", __name__, url_prefix="/api/v1", description="Reception: who is in, and when"
 )
 
-CSV = "text/csv"
 DAY_SHEET_COLUMNS = (
     "floor", "resource", "booking_id", "start", "end", "status", "title",
     "name", "email", "tenant", "attendees", "units", "checked_in_at", "checked_out_at",
@@ -50,16 +47,6 @@ def _wants_csv(*, csv_too: bool) -> bool:
     if chosen is None:
         raise NotAcceptableError(f"This answer comes as {' or '.join(offered)}.")
     return chosen == CSV
-
-
-def _csv(rows: Iterable[tuple[Any, ...]], columns: tuple[str, ...], name: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    response = Response(out.getvalue(), mimetype=CSV)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _name(value: dict[str, Any] | None) -> str:
@@ -113,7 +100,7 @@ def _answer(
     *,
     as_csv: bool,
 ) -> Response:
-    return _csv(rows(data), columns, name) if as_csv else json_response(data)
+    return csv_response(rows(data), columns, name) if as_csv else json_response(data)
 
 
 @blp.get("/occupancy")

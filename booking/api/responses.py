@@ -1,7 +1,10 @@
-"""JSON bodies too large for a schema object per value: encoded by orjson in one go."""
+"""Bodies written in one go: JSON encoded by orjson, and every CSV the service writes."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -13,3 +16,27 @@ JSON = "application/json"
 def json_response(data: dict[str, Any]) -> Response:
     """``data`` (plain values: str, int, list, dict) as a JSON response."""
     return Response(orjson.dumps(data), mimetype=JSON)
+
+
+CSV = "text/csv"
+#: What a spreadsheet reads as the start of a formula (OWASP's "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(value: Any) -> Any:
+    """``value`` as a CSV cell a spreadsheet shows as text: a string that would start a
+    formula (``=HYPERLINK(…)``) gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_response(rows: Iterable[Iterable[Any]], columns: Iterable[str], name: str) -> Response:
+    """``rows`` under ``columns`` as a CSV download named ``name``, every cell defused."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([defused(cell) for cell in row] for row in rows)
+    response = Response(out.getvalue(), mimetype=CSV)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -281,3 +281,24 @@ def test_the_roll_call_lists_everyone_checked_in_now(app, client, make: Factory,
     assert [e["booking_id"] for e in roll_call(client, staff).get_json()["entries"]] == [
         on_desks.id
     ]
+
+
+@pytest.mark.parametrize(
+    "title", ['=HYPERLINK("https://evil.example","Click")', "+1+1", "-2+3", "@SUM(A1)", "\tx"]
+)
+def test_csv_cells_that_would_be_formulas_are_written_as_text(
+    app, client, make: Factory, building, title
+):
+    ana = make.user()
+    make.booking(building["lab"], ana, at(1, 9), at(1, 12), title=title)
+    staff = make.headers(make.user("reception"))
+    for path in ("/api/v1/occupancy/day?date=2026-12-01", "/api/v1/occupancy/roll-call"):
+        answer = client.get(path, headers={**staff, "Accept": "text/csv"})
+        body = answer.get_data(as_text=True)
+        for row in csv.reader(io.StringIO(body)):
+            assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
+    day = client.get(
+        "/api/v1/occupancy/day?date=2026-12-01", headers={**staff, "Accept": "text/csv"}
+    )
+    [row] = list(csv.DictReader(io.StringIO(day.get_data(as_text=True))))
+    assert row["title"] == "'" + title
