@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String
+from sqlalchemy import Enum, ForeignKey, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.access import ROLES
@@ -35,6 +35,8 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     role: Mapped[str] = mapped_column(Enum(*ROLES, name="role", native_enum=False))
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: Raised to end every signed-in session of this person (sign-out, a new password).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     tenant: Mapped[Tenant | None] = relationship()

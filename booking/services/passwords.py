@@ -7,10 +7,12 @@ them is that old, whether or not the password is right, so guessing is slow.
 
 from __future__ import annotations
 
+import functools
 import math
+import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from booking.errors import DomainError, InvalidFieldsError, NotFoundError
@@ -36,10 +38,27 @@ def _normal(email: str) -> str:
 
 
 def set_password_now(user: User, password: str) -> None:
-    """Give ``user`` ``password`` in the current transaction."""
+    """Give ``user`` ``password`` in the current transaction; it ends every session
+    signed in with the old one."""
     if len(password) < MIN_LENGTH:
         raise InvalidFieldsError({"password": [f"Use at least {MIN_LENGTH} characters."]})
     user.password_hash = generate_password_hash(password)
+    user.session_version = (user.session_version or 0) + 1
+
+
+@transactional
+def end_sessions(user_id: int) -> None:
+    """End every signed-in session of ``user_id``, on every browser (signing out)."""
+    db.session.execute(
+        update(User).where(User.id == user_id).values(session_version=User.session_version + 1)
+    )
+
+
+@functools.cache
+def _stand_in_hash() -> str:
+    """A hash checked when there is no real one, so an unknown address takes as long
+    to refuse as a wrong password (no telling which addresses exist)."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 @transactional
@@ -67,11 +86,8 @@ def sign_in(email: str, password: str, now: datetime) -> User:
             f"Too many failed sign-ins for this address. Try again in {minutes} minutes."
         )
     user = db.session.scalar(select(User).where(User.email == address))
-    if (
-        user is None
-        or not user.password_hash
-        or not check_password_hash(user.password_hash, password)
-    ):
+    stored = user.password_hash if user is not None and user.password_hash else None
+    if not check_password_hash(stored or _stand_in_hash(), password) or stored is None:
         db.session.add(SignInAttempt(email=address, at=now))
         # the refusal is the answer; the failure must still be counted
         db.session.commit()

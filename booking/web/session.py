@@ -12,27 +12,37 @@ from flask import Flask, abort, g, redirect, request, session, url_for
 from booking.access import Capability, can
 from booking.extensions import db
 from booking.models import User
+from booking.services import passwords
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def signed_in_user() -> User | None:
-    """The user signed in to this browser, if any."""
+    """The user signed in to this browser, if any: a session that signing out or a new
+    password has ended (its version is behind the user's) signs in nobody."""
     if "user" not in g:
         user_id = session.get("user_id")
-        g.user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+        user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+        if user is not None and session.get("version") != user.session_version:
+            session.clear()
+            user = None
+        g.user = user
     return cast(User | None, g.user)
 
 
 def remember(user: User) -> None:
-    """Sign ``user`` in: a fresh session holding only their id."""
+    """Sign ``user`` in: a fresh session holding only their id and session version."""
     session.clear()
     session["user_id"] = user.id
+    session["version"] = user.session_version
     g.user = user
 
 
 def forget() -> None:
-    """Sign out."""
+    """Sign out: every session of the signed-in user ends, copies of the cookie too."""
+    user = signed_in_user()
+    if user is not None:
+        passwords.end_sessions(user.id)
     session.clear()
     g.user = None
 

@@ -31,7 +31,7 @@ def walk_in(app: Flask, make: Factory, until: str) -> tuple[str, list[Booking]]:
     guest = make.user()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["user_id"] = make.user("reception").id
+        session["user_id"], session["version"] = make.user("reception").id, 0
     answer = client.post(
         "/reception/walk-in",
         data={"resource_id": desk.id, "user_id": guest.id, "until": until},

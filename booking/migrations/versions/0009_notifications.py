@@ -1,4 +1,4 @@
-"""notifications: the mail outbox, preferences and reminders
+"""notifications: the mail outbox, preferences and reminders; sessions that end
 
 Revision ID: 0009
 Revises: 0008
@@ -76,6 +76,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_notification_preferences'))
     )
 
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default=sa.text('0'), nullable=False))
+
     with op.batch_alter_table('bookings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('remind_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index('ix_bookings_remind_at', ['remind_at'], unique=False,
@@ -84,6 +87,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('session_version')
     with op.batch_alter_table('bookings', schema=None) as batch_op:
         batch_op.drop_index('ix_bookings_remind_at')
         batch_op.drop_column('remind_at')
