@@ -11,12 +11,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, Response, current_app, json
+from flask import Flask, Response, current_app, json, request
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from booking.schemas.fields import local_iso
 
 PROBLEM_JSON = "application/problem+json"
+#: How long a client is asked to wait while the database cannot be reached.
+RETRY_AFTER_SECONDS = 30
 
 
 class DomainError(Exception):
@@ -199,6 +202,19 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException) -> Response:
         return _http_problem(error)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def handle_database_down(error: Exception) -> Response:
+        app.logger.error("database unavailable: %s", error)
+        detail = "The database cannot be reached just now; nothing was changed. Try again shortly."
+        if request.path.startswith("/api/"):
+            response = problem(503, "database_unavailable", "Service unavailable", detail)
+        else:  # a page drawn without the database (the usual layout asks who is signed in)
+            page = f"<!doctype html><html lang=en-GB><title>Unavailable</title><h1>{detail}</h1>"
+            response = current_app.response_class(page, status=503, mimetype="text/html")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception) -> Response:

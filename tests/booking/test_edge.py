@@ -115,3 +115,25 @@ def test_no_text_in_any_field_gives_a_5xx(client: FlaskClient, make: Factory, da
         path, headers=make.headers(make.user("admin")), **raw_json(json.dumps(body))
     )
     assert answer.status_code < 500, (path, body, answer.get_data(as_text=True))
+
+
+def test_a_database_that_cannot_be_reached_is_a_503_with_retry_after(tmp_path: Any) -> None:
+    from tests.booking.mail import free_port
+    from tests.conftest import app_for
+
+    for url in (
+        f"sqlite:///{tmp_path}/no/such/folder/booking.db",
+        f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/nothing?connect_timeout=2",
+    ):
+        app = app_for(url)
+        answer = app.test_client().get(
+            "/api/v1/bookings", headers={"Authorization": "Bearer whatever"}
+        )
+        assert answer.status_code == 503, (url, answer.get_data(as_text=True))
+        assert answer.headers["Retry-After"] == "30"
+        assert answer.get_json()["code"] == "database_unavailable"
+        browser = app.test_client()
+        with browser.session_transaction() as session:
+            session["user_id"], session["version"] = 1, 0
+        page = browser.get("/find")
+        assert page.status_code == 503 and "cannot be reached" in page.get_data(as_text=True)
