@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -28,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'booking.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config["SQLALCHEMY_ECHO"] = app.config["DATABASE_ECHO"]
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["SITE_HOSTS"], app.config["SITE_URL"])
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
@@ -46,6 +48,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app, list(api.BLUEPRINTS))
     cli.init_app(app)
     return app
+
+
+def trusted_hosts(hosts: list[str], site_url: str) -> list[str]:
+    """The host names requests may come to: ``[site] hosts`` and ``[site] url``'s."""
+    named = urlsplit(site_url).hostname if site_url else None
+    return [*hosts, *([named] if named else [])]
 
 
 def _instance_secret(instance: Path) -> str:

@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "SITE_NAME": "Health and Wellbeing Innovation Centre",
     "SITE_TIMEZONE": "Europe/London",
     "SITE_URL": "",  # empty: feed URLs use the host the request came to
+    # Host names requests may come to (besides [site] url's); any other Host is a 400,
+    # so no link the service builds can point elsewhere.
+    "SITE_HOSTS": ["localhost", "127.0.0.1"],
     "DATABASE_URL": "",  # empty: SQLite file in the instance folder
     "DATABASE_ECHO": False,
     "SECRET_KEY": "",

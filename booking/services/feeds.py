@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
 from collections import OrderedDict
@@ -33,6 +34,8 @@ from booking.services.feed_content import FeedOwner, FeedScope, build_feed
 from booking.services.rulebook import site_zone
 from booking.services.transactions import transactional
 from rules.durations import parse_duration
+
+log = logging.getLogger("booking.feeds")
 
 KINDS = ("mine", "tenant", "resource")
 CACHE_SIZE = 512
@@ -65,9 +68,19 @@ def _new_key(user: User, now: datetime) -> str:
 
 @transactional
 def feed_secret(user: User, now: datetime) -> str:
-    """The user's feed secret, made on first use."""
+    """The user's feed secret, made on first use.
+
+    The secret is made with the application's ``SECRET_KEY``. Where the stored digest no
+    longer matches, the key was changed: the old URLs cannot be made to work again, so
+    the user's URLs are made anew (logged), and ``GET /feeds`` shows ones that work."""
     key = db.session.scalar(select(FeedKey).where(FeedKey.user_id == user.id))
-    return _new_key(user, now) if key is None else _secret(user.id, key.salt)
+    if key is None:
+        return _new_key(user, now)
+    secret = _secret(user.id, key.salt)
+    if not hmac.compare_digest(_digest(secret), key.digest):
+        log.warning("feed URLs of user %s were made anew: SECRET_KEY has changed", user.id)
+        return _new_key(user, now)
+    return secret
 
 
 @transactional

@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from booking.services import feeds as feed_service
 from tests.calendars.parsers import READERS
-from tests.conftest import NOW, Factory, at, iso
+from tests.conftest import NOW, Factory, app_for, at, iso
 
 WINDOW = (NOW - timedelta(days=90), NOW + timedelta(days=548))
 TRICKY = 'Assay, run; "A"\nsecond line — café ☕ naïve'
@@ -351,3 +351,37 @@ def test_a_series_in_a_resource_feed_keeps_only_the_occurrences_held_there(
         assert [s.start for s in read(fetch(client, there).get_data(as_text=True), WINDOW)] == [
             at(8, 9)
         ], name
+
+
+def test_a_host_header_off_the_allow_list_is_refused(app, client, make: Factory):
+    headers = make.headers(make.user())
+    refused = client.get("/api/v1/feeds", headers={**headers, "Host": "evil.example"})
+    assert refused.status_code == 400
+    assert refused.content_type == "application/problem+json"
+    assert "not trusted" in refused.get_json()["detail"]
+    allowed = client.get("/api/v1/feeds", headers={**headers, "Host": "127.0.0.1:5000"})
+    assert allowed.get_json()["mine"]["url"].startswith("http://127.0.0.1:5000/")
+
+
+def test_the_site_url_s_host_is_allowed_with_the_listed_ones(database_url):
+    app = app_for(database_url, SITE_URL="https://booking.hwic.example", SITE_HOSTS=[])
+    make = Factory(app)
+    headers = make.headers(make.user())
+    client = app.test_client()
+    listed = client.get("/api/v1/feeds", headers={**headers, "Host": "booking.hwic.example"})
+    assert listed.status_code == 200
+    assert client.get("/api/v1/feeds", headers={**headers, "Host": "localhost"}).status_code == 400
+
+
+def test_a_changed_secret_key_gives_feed_urls_that_work(database_url):
+    first = app_for(database_url)
+    make = Factory(first)
+    user = make.user()
+    headers = make.headers(user)
+    old = links(first.test_client(), headers)["mine"]["url"]
+    second = app_for(database_url, SECRET_KEY="a new key")
+    client = second.test_client()
+    new = links(client, headers)["mine"]["url"]
+    assert new != old
+    assert fetch(client, new).status_code == 200
+    assert fetch(client, old).status_code == 404
