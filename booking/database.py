@@ -26,6 +26,47 @@ IMMEDIATE = "booking_immediate"
 #: SQLite's R*Tree of booking spans (migration 0002) and the shadow tables it keeps.
 SPANS_TABLE = "booking_spans"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+_FIRST = "CAST(strftime('%s', NEW.occupied_start) AS INTEGER) / 60"
+# strftime('%s') drops fractions of a second; adding a whole minute rounds the end outwards.
+_LAST = "(CAST(strftime('%s', NEW.occupied_end) AS INTEGER) + 60) / 60"
+#: The triggers that keep the R*Tree in step with bookings, by name.
+SPAN_TRIGGERS = {
+    "booking_spans_insert": "CREATE TRIGGER booking_spans_insert AFTER INSERT ON bookings "
+    f"BEGIN INSERT INTO booking_spans VALUES (NEW.id, {_FIRST}, {_LAST}); END",
+    "booking_spans_update": "CREATE TRIGGER booking_spans_update AFTER UPDATE OF "
+    "occupied_start, occupied_end ON bookings BEGIN UPDATE booking_spans SET "
+    f"first_minute = {_FIRST}, last_minute = {_LAST} WHERE id = NEW.id; END",
+    "booking_spans_delete": "CREATE TRIGGER booking_spans_delete AFTER DELETE ON bookings "
+    "BEGIN DELETE FROM booking_spans WHERE id = OLD.id; END",
+}
+#: Fills the R*Tree from the bookings there are.
+SPANS_FILL = (
+    f"INSERT INTO booking_spans SELECT id, {_FIRST.replace('NEW.', '')}, "
+    f"{_LAST.replace('NEW.', '')} FROM bookings"
+)
+
+
+def restore_span_triggers(connection: Connection) -> list[str]:
+    """Put back the R*Tree's triggers where a table rebuild (SQLite's way to change a
+    table, as some downgrades do) dropped them, and refill it; the ones put back."""
+    tables = connection.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'booking_spans'"
+    ).fetchall()
+    if not tables:
+        return []
+    present = {
+        row[0]
+        for row in connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        )
+    }
+    missing = [name for name in SPAN_TRIGGERS if name not in present]
+    for name in missing:
+        connection.exec_driver_sql(SPAN_TRIGGERS[name])
+    if missing:
+        connection.exec_driver_sql("DELETE FROM booking_spans")
+        connection.exec_driver_sql(SPANS_FILL)
+    return missing
 
 
 class UTCDateTime(TypeDecorator[datetime]):
