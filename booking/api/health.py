@@ -1,8 +1,14 @@
-"""Liveness: answers without authentication or database."""
+"""Liveness (``/healthz``: no database) and readiness (``/readyz``: the database answers
+and its schema is the newest); neither needs authentication."""
 
+from flask import Response
 from flask_smorest import Blueprint
 
-blp = Blueprint("health", __name__, description="Liveness")
+from booking.api.responses import json_response
+from booking.errors import RETRY_AFTER_SECONDS
+from booking.services.readiness import check_readiness
+
+blp = Blueprint("health", __name__, description="Liveness and readiness")
 
 
 @blp.route("/healthz")
@@ -10,3 +16,27 @@ blp = Blueprint("health", __name__, description="Liveness")
 def healthz() -> dict[str, str]:
     """The service is up."""
     return {"status": "ok"}
+
+
+@blp.route("/readyz")
+@blp.response(200)
+@blp.alt_response(
+    503,
+    description="Not ready: the database does not answer, or its "
+    "schema is not at the newest migration.",
+)
+def readyz() -> Response:
+    """Ready to serve: 200, or 503 (with ``Retry-After``) saying what is missing."""
+    found = check_readiness()
+    body = {
+        "status": "ok" if found.ready else "unavailable",
+        "schema": found.schema,
+        "newest": found.newest,
+    }
+    if found.problem:
+        body["problem"] = found.problem
+    response = json_response(body)
+    if not found.ready:
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

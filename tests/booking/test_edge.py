@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from tests.conftest import Factory, at, iso
 
@@ -137,3 +138,25 @@ def test_a_database_that_cannot_be_reached_is_a_503_with_retry_after(tmp_path: A
             session["user_id"], session["version"] = 1, 0
         page = browser.get("/find")
         assert page.status_code == 503 and "cannot be reached" in page.get_data(as_text=True)
+
+
+def test_readyz_says_ready_only_with_the_database_at_the_newest_schema(
+    app: Any, client: FlaskClient, tmp_path: Any
+) -> None:
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["status"] == "ok"
+    with app.app_context():
+        from booking.extensions import db as database
+
+        newest = ready.get_json()["newest"]
+        database.session.execute(text("UPDATE alembic_version SET version_num = '0008'"))
+        database.session.commit()
+        behind = client.get("/readyz")
+        database.session.execute(text(f"UPDATE alembic_version SET version_num = '{newest}'"))
+        database.session.commit()
+    assert behind.status_code == 503 and behind.headers["Retry-After"] == "30"
+    assert behind.get_json()["schema"] == "0008"
+    from tests.conftest import app_for
+
+    down = app_for(f"sqlite:///{tmp_path}/no/such/folder/b.db").test_client().get("/readyz")
+    assert down.status_code == 503 and "does not answer" in down.get_json()["problem"]
