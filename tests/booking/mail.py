@@ -43,8 +43,9 @@ class MailSink:
         self.received.append(parsed)
         return "250 Message accepted"
 
-    def start(self) -> None:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+    def start(self, **options: Any) -> None:
+        """Listen; ``options`` go to aiosmtpd (TLS contexts, an authenticator...)."""
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
     def stop(self) -> None:
