@@ -35,7 +35,7 @@ from booking.extensions import db  # noqa: E402
 from booking.models import Notification, OutboxEvent, Resource, User  # noqa: E402
 from booking.services.bookings import BookingDraft, create_booking  # noqa: E402
 from booking.services.notifications import delivery, outbox  # noqa: E402
-from booking.services.notifications.writing import record_event  # noqa: E402
+from booking.services.notifications.recording import record_event  # noqa: E402
 from booking.services.people import add_user  # noqa: E402
 from booking.services.resources import add_resource  # noqa: E402
 from tests.booking.mail import free_port  # noqa: E402

@@ -1,13 +1,13 @@
 """Notifications: e-mail that people and calendar apps act on.
 
-Every booking event is turned into messages in the transaction of the change
-(``writing``: who hears what is ``audience``, what they read is ``composing``); the
-``send-notifications`` job delivers them (``delivery``) from the outbox (``outbox``);
-``preferences`` holds what each person wants to hear. Other areas use only the names
-below.
+Every booking event is recorded in the transaction of the change (``recording``); the
+``send-notifications`` job turns each record into messages (``writing``: who hears what
+is ``audience``, what they read is ``composing``), writes due reminders (``reminders``)
+and delivers everything (``delivery``) from the outbox (``outbox``); ``preferences``
+holds what each person wants to hear. Other areas use only the names below.
 """
 
-from booking.services.notifications import writing as _writing  # noqa: F401 - subscribes
+from booking.services.notifications import recording as _recording  # noqa: F401 - subscribes
 from booking.services.notifications.delivery import send_notifications
 from booking.services.notifications.outbox import (
     OutboxQuery,
