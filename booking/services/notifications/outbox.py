@@ -19,9 +19,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Select, select, update
 
 from booking.access import require
 from booking.errors import NotFoundError, StateConflictError
@@ -61,6 +62,26 @@ def write(
     return message
 
 
+def claim_ids(
+    waiting: Select[tuple[int]], key: Any, still: ColumnElement[bool], **values: object
+) -> list[int]:
+    """Claim the rows ``waiting`` selects (ids from ``key``), skipping rows another
+    transaction holds (``FOR UPDATE SKIP LOCKED``; SQLite's one writer holds them all),
+    by setting ``values`` where ``still`` holds: a row another sender took meanwhile is
+    left alone. The ids claimed, in order."""
+    ids = list(db.session.scalars(waiting.with_for_update(skip_locked=True)))
+    if not ids:
+        return []
+    claimed = (
+        update(key.class_)
+        .where(key.in_(ids), still)
+        .values(**values)
+        .returning(key)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(db.session.scalars(claimed))
+
+
 @transactional
 def claim(now: datetime, size: int) -> list[Notification]:
     """Take up to ``size`` due messages (and any whose sender's lease ran out) for this
@@ -77,18 +98,13 @@ def claim(now: datetime, size: int) -> list[Notification]:
         .order_by(Notification.id)
         .limit(size)
     )
-    ids = list(db.session.scalars(lapsed.with_for_update(skip_locked=True)))
-    ids += db.session.scalars(due.with_for_update(skip_locked=True))
-    if not ids:
-        return []
-    claimed = (
-        update(Notification)
-        .where(Notification.id.in_(ids[:size]), Notification.status.in_(("queued", "sending")))
-        .values(status="sending", lease_until=now + LEASE, attempts=Notification.attempts + 1)
-        .returning(Notification.id)
-        .execution_options(synchronize_session=False)
-    )
-    taken = list(db.session.scalars(claimed))
+    values = {"lease_until": now + LEASE, "attempts": Notification.attempts + 1}
+    taken = claim_ids(lapsed, Notification.id, Notification.lease_until <= now, **values)
+    if len(taken) < size:
+        due = due.limit(size - len(taken))
+        taken += claim_ids(
+            due, Notification.id, Notification.status == "queued", status="sending", **values
+        )
     query = select(Notification).where(Notification.id.in_(taken)).order_by(Notification.id)
     return list(db.session.scalars(query.execution_options(populate_existing=True)))
 

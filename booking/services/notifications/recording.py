@@ -15,24 +15,26 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from booking.events import (
     BookingApproved,
     BookingConfirmed,
-    BookingRejected,
-    BookingsCancelled,
     BookingsChanged,
     BookingsEvent,
-    BookingsExpired,
     BookingsMade,
-    BookingsReleased,
     subscribe,
 )
 from booking.extensions import db
 from booking.models import Booking, OutboxEvent
+from booking.services.notifications.outbox import claim_ids
 from booking.services.notifications.reminders import arm_reminders
-from booking.services.notifications.writing import current_bookings, kinds_for, write_messages
+from booking.services.notifications.writing import (
+    TOLD,
+    current_bookings,
+    kinds_for,
+    write_messages,
+)
 
 #: The booking fields a message is made from, kept as the change left them.
 SNAPSHOT = (
@@ -54,22 +56,6 @@ SNAPSHOT = (
     "updated_at",
 )
 TIMES = ("recurrence_id", "start", "end", "created_at", "updated_at", "at")
-#: Every event the outbox records, by name.
-RECORDED: dict[str, type[BookingsEvent]] = {
-    kind.__name__: kind
-    for kind in (
-        BookingsMade,
-        BookingConfirmed,
-        BookingApproved,
-        BookingRejected,
-        BookingsChanged,
-        BookingsCancelled,
-        BookingsExpired,
-        BookingsReleased,
-    )
-}
-
-
 RECORD = insert(OutboxEvent.__table__)
 
 
@@ -96,7 +82,7 @@ def _replayed(row: OutboxEvent) -> tuple[BookingsEvent, list[Booking]]:
     """The event and the bookings (detached, as the change left them) of ``row``."""
     fields = _timed(row.data["event"])
     fields["booking_ids"] = tuple(fields["booking_ids"])
-    event = RECORDED[row.name](**fields)
+    event = TOLD[row.name](**fields)
     return event, [Booking(**_timed(values)) for values in row.data["bookings"]]
 
 
@@ -105,7 +91,7 @@ def record_event(event: BookingsEvent) -> None:
     """Record ``event`` in the outbox with its bookings as the change left them (after
     the transaction's last flush: with the SEQUENCE it raised), when anyone is to hear
     of it or a reminder is to be armed; one INSERT in the change's transaction."""
-    if type(event).__name__ not in RECORDED:
+    if type(event).__name__ not in TOLD:
         return
     bookings = current_bookings(event.booking_ids)
     if not (_arms_reminders(event) or any(kinds_for(event, b) for b in bookings)):
@@ -129,19 +115,8 @@ def write_recorded(now: datetime, size: int = 200) -> int:
         .where(OutboxEvent.expanded_at.is_(None))
         .order_by(OutboxEvent.id)
         .limit(size)
-        .with_for_update(skip_locked=True)
     )
-    ids = list(db.session.scalars(waiting))
-    if not ids:
-        return 0
-    claimed = (
-        update(OutboxEvent)
-        .where(OutboxEvent.id.in_(ids), OutboxEvent.expanded_at.is_(None))
-        .values(expanded_at=now)
-        .returning(OutboxEvent.id)
-        .execution_options(synchronize_session=False)
-    )
-    taken = sorted(db.session.scalars(claimed))
+    taken = claim_ids(waiting, OutboxEvent.id, OutboxEvent.expanded_at.is_(None), expanded_at=now)
     for row in db.session.scalars(select(OutboxEvent).where(OutboxEvent.id.in_(taken))):
         event, bookings = _replayed(row)
         if _arms_reminders(event):

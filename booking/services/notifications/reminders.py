@@ -19,6 +19,7 @@ from booking.extensions import db
 from booking.models import Booking
 from booking.services.layout import read_layout
 from booking.services.notifications.audience import audience
+from booking.services.notifications.outbox import claim_ids
 from booking.services.notifications.writing import current_bookings, people, write_for
 from rules.durations import parse_duration
 
@@ -57,19 +58,11 @@ def write_due_reminders(now: datetime, size: int = 500) -> int:
         .where(Booking.remind_at <= now, Booking.status == "confirmed", Booking.start > now)
         .order_by(Booking.remind_at)
         .limit(size)
-        .with_for_update(skip_locked=True)
     )
-    ids = list(db.session.scalars(due))
-    if not ids:
+    claimed = claim_ids(due, Booking.id, Booking.remind_at <= now, remind_at=None)
+    if not claimed:
         return 0
-    claimed = (
-        update(Booking)
-        .where(Booking.id.in_(ids), Booking.remind_at <= now)
-        .values(remind_at=None)
-        .returning(Booking.id)
-        .execution_options(synchronize_session=False)
-    )
-    bookings = current_bookings(list(db.session.scalars(claimed)))
+    bookings = current_bookings(claimed)
     known = people({b.user_id for b in bookings} | {b.booked_by_id for b in bookings})
     layout = read_layout({b.resource_id for b in bookings})
     for booking in bookings:

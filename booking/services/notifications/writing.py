@@ -45,6 +45,20 @@ PLAIN_KINDS: dict[type[BookingsEvent], Kind] = {
     BookingsReleased: "released",
 }
 OPEN = ("confirmed", "checked_in")
+#: Every event someone may hear of, by name (what the outbox records).
+TOLD: dict[str, type[BookingsEvent]] = {
+    kind.__name__: kind
+    for kind in (
+        BookingsMade,
+        BookingConfirmed,
+        BookingApproved,
+        BookingRejected,
+        BookingsChanged,
+        BookingsCancelled,
+        BookingsExpired,
+        BookingsReleased,
+    )
+}
 
 
 def people(user_ids: Collection[int]) -> dict[int, Person]:
