@@ -45,6 +45,8 @@ class Transport(Protocol):
 
     def send(self, message: Message) -> None: ...
 
+    def close(self) -> None: ...
+
 
 class PermanentFailure(Exception):
     """The server refused this message for good; trying again cannot help."""
@@ -124,6 +126,9 @@ class FileTransport:
     def send(self, message: Message) -> None:
         name = str(message["Message-ID"]).strip("<>").split("@")[0]
         (self.folder / f"{name}.eml").write_bytes(wire_bytes(message))
+
+    def close(self) -> None:
+        """Nothing to close: each message is a file of its own."""
 
 
 class SmtpTransport:
@@ -223,11 +228,10 @@ def deliver(batch: Sequence[Notification], via: Transport) -> list[outbox.Outcom
             outcomes.append(outbox.Outcome(message.id, message.attempts, str(error), final=True))
         except (smtplib.SMTPException, OSError) as error:
             said = f"{type(error).__name__}: {error}"
-            if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
-                outcomes.append(outbox.Outcome(message.id, message.attempts, said))
-            else:
-                down = said
-                outcomes.append(outbox.Outcome(message.id, message.attempts, down))
+            if not isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
+                down = said  # the connection itself failed: the rest of the batch waits
+                via.close()  # and the next batch connects afresh
+            outcomes.append(outbox.Outcome(message.id, message.attempts, said))
         else:
             outcomes.append(outbox.Outcome(message.id, message.attempts))
     return outcomes
