@@ -92,11 +92,6 @@ def require(actor: Actor, capability: Capability, action: str | None = None) -> 
         )
 
 
-def is_staff(actor: Actor | None) -> bool:
-    """True for the centre's own staff (reception, facility managers, admins)."""
-    return can(actor, "see_all")
-
-
 def roles_that(capability: Capability) -> frozenset[str]:
     """Every role granting ``capability`` (for queries such as "who approves")."""
     return frozenset(role for role, granted in CAPABILITIES.items() if capability in granted)

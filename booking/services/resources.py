@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -199,8 +199,12 @@ def _clashes_below(parent: Resource, subtree_path: str, now: datetime) -> list[d
     ]
 
 
+#: The end of time, as an instant: the far edge of "from now on".
+END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+
+
 def _peak_units_from(resource: Resource, now: datetime) -> int:
-    horizon = Interval(now, datetime.max.replace(tzinfo=now.tzinfo))
+    horizon = Interval(now, END_OF_TIME)
     claims = load_claims(Booking.resource_id == resource.id, horizon, now)
     return max((u.units for u in usage_profile(target_of(resource), claims, horizon)), default=0)
 
