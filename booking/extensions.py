@@ -1,9 +1,12 @@
 """The extension objects, created unbound and initialised by ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep migrations stable across SQLite and PostgreSQL.
 NAMING = {
@@ -21,3 +24,12 @@ db = SQLAlchemy(
 )
 migrate = Migrate()
 api = Api()
+
+if TYPE_CHECKING:
+
+    class Model(DeclarativeBase):
+        """What the type checker is told of ``db.Model``: a declarative base whose
+        ``Mapped`` columns it reads. (Flask-SQLAlchemy builds the real one at run time.)"""
+
+else:
+    Model = db.Model

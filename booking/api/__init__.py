@@ -1,6 +1,7 @@
 """The HTTP API under /api/v1, documented at /api/v1/openapi.json."""
 
 from flask import Flask
+from marshmallow import fields
 from werkzeug.routing import IntegerConverter
 
 from booking.api import (
@@ -15,7 +16,7 @@ from booking.api import (
     series,
 )
 from booking.extensions import api
-from booking.schemas.fields import MAX_ID
+from booking.schemas.fields import MAX_ID, Duration
 
 BLUEPRINTS = (
     health.blp,
@@ -53,5 +54,6 @@ def init_app(app: Flask) -> None:
     )
     app.url_map.converters["id"] = IdConverter
     api.init_app(app)
+    api.register_field(Duration, fields.String)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)

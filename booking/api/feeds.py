@@ -68,7 +68,8 @@ def _answer(secret: str, kind: str, resource_id: int | None = None) -> Response:
     response.last_modified = feed.last_modified
     response.cache_control.private = True
     response.cache_control.no_cache = True
-    return response.make_conditional(request.environ)
+    response.make_conditional(request.environ)  # in place: a 304 where the client is current
+    return response
 
 
 @blp.get("/feeds/<string:secret>/mine.ics")

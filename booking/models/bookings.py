@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.database import UTCDateTime
-from booking.extensions import db
+from booking.extensions import Model
 
 STATUSES = (
     "held",
@@ -41,7 +41,7 @@ OCCUPYING = ("held", "pending", "confirmed", "checked_in")
 _OCCUPYING_SQL = ", ".join(f"'{status}'" for status in OCCUPYING)
 
 
-class Booking(db.Model):  # type: ignore[name-defined,misc]
+class Booking(Model):
     """A claim on a resource for ``[start, end)``.
 
     ``occupied_start``/``occupied_end`` are the time the booking actually holds (the
@@ -142,7 +142,7 @@ class Booking(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class BookingEvent(db.Model):  # type: ignore[name-defined,misc]
+class BookingEvent(Model):
     """One change to a booking: who made it, when, and the fields before and after."""
 
     __tablename__ = "booking_events"

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.database import UTCDateTime
-from booking.extensions import db
+from booking.extensions import Model
 
 #: ``queued`` waits for ``next_attempt_at``; ``sending`` is claimed by one sender until
 #: ``lease_until``; ``sent`` and ``failed`` are final (a failed one can be queued again).
@@ -18,7 +18,7 @@ DELIVERY_STATUSES = ("queued", "sending", "sent", "failed")
 TOPICS = ("confirmations", "changes", "reminders", "approvals", "waitlist", "visitors")
 
 
-class Notification(db.Model):  # type: ignore[name-defined,misc]
+class Notification(Model):
     """One message to one address, written in the transaction of the change it reports.
 
     ``payload`` is everything the message says, fixed when it was written (times,
@@ -62,7 +62,7 @@ class Notification(db.Model):  # type: ignore[name-defined,misc]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class OutboxEvent(db.Model):  # type: ignore[name-defined,misc]
+class OutboxEvent(Model):
     """What happened to bookings, written in the transaction of the change: the sender
     turns each into one ``Notification`` per person who should hear of it.
 
@@ -89,7 +89,7 @@ class OutboxEvent(db.Model):  # type: ignore[name-defined,misc]
     expanded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Preferences(db.Model):  # type: ignore[name-defined,misc]
+class Preferences(Model):
     """What one person wants to hear about; a person with no row hears everything."""
 
     __tablename__ = "notification_preferences"

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.access import ROLES
 from booking.database import UTCDateTime
-from booking.extensions import db
+from booking.extensions import Model
 
 __all__ = ["ROLES", "ApiToken", "FeedKey", "FeedState", "SignInAttempt", "Tenant", "User"]
 
 
-class Tenant(db.Model):  # type: ignore[name-defined,misc]
+class Tenant(Model):
     """A company or team renting space in the centre."""
 
     __tablename__ = "tenants"
@@ -24,7 +24,7 @@ class Tenant(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(Model):
     """A person with one role; tenant roles belong to exactly one tenant."""
 
     __tablename__ = "users"
@@ -42,7 +42,7 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     tenant: Mapped[Tenant | None] = relationship()
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+class ApiToken(Model):
     """A bearer token; only its SHA-256 digest is stored, so a leak of the table is harmless."""
 
     __tablename__ = "api_tokens"
@@ -56,7 +56,7 @@ class ApiToken(db.Model):  # type: ignore[name-defined,misc]
     user: Mapped[User] = relationship()
 
 
-class FeedKey(db.Model):  # type: ignore[name-defined,misc]
+class FeedKey(Model):
     """What a user's calendar feed URLs are made from; only the secret's SHA-256 digest
     is stored. The secret itself is an HMAC of the user and ``salt`` under the
     application's secret key, so the API can show the URLs again without storing them.
@@ -73,7 +73,7 @@ class FeedKey(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class FeedState(db.Model):  # type: ignore[name-defined,misc]
+class FeedState(Model):
     """The content a feed last had (its ETag) and since when: its ``Last-Modified``.
 
     Shared by every worker, so each answers the same validators for the same content.
@@ -88,7 +88,7 @@ class FeedState(db.Model):  # type: ignore[name-defined,misc]
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class SignInAttempt(db.Model):  # type: ignore[name-defined,misc]
+class SignInAttempt(Model):
     """A failed sign-in to the web pages, kept to slow down password guessing."""
 
     __tablename__ = "sign_in_failures"

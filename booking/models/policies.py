@@ -9,10 +9,10 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.database import UTCDateTime
-from booking.extensions import db
+from booking.extensions import Model
 
 
-class Closure(db.Model):  # type: ignore[name-defined,misc]
+class Closure(Model):
     """A stretch when a resource and everything below it, or the whole site
     (``resource_id`` null), cannot be booked."""
 
@@ -38,7 +38,7 @@ class Closure(db.Model):  # type: ignore[name-defined,misc]
     affected_bookings: list[Any] | None = None
 
 
-class Certification(db.Model):  # type: ignore[name-defined,misc]
+class Certification(Model):
     """A person's training for equipment that requires it, valid through ``expires_on``
     (a local date; null: no expiry)."""
 

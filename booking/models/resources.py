@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Enum, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.database import UTCDateTime
-from booking.extensions import db
+from booking.extensions import Model
 
 KINDS = ("building", "floor", "zone", "room", "lab", "desk", "equipment", "event_space")
 
@@ -19,7 +19,7 @@ def ancestors_on_path(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/")[:-1] if part]
 
 
-class Resource(db.Model):  # type: ignore[name-defined,misc]
+class Resource(Model):
     """A node of the catalogue tree.
 
     ``path`` is the materialised chain of ids from the root, as ``/1/4/9/``, so that

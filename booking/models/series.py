@@ -8,10 +8,10 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.database import UTCDateTime
-from booking.extensions import db
+from booking.extensions import Model
 
 
-class Series(db.Model):  # type: ignore[name-defined,misc]
+class Series(Model):
     """A recurring booking: ``rule`` (a canonical RFC 5545 RRULE) from the first occurrence
     ``[start, end)``, expanded in the site's local time.
 

@@ -66,13 +66,17 @@ class Instant(fields.DateTime):
         return None if value is None else local_iso(value)
 
 
-class Duration(fields.String):
-    """An ISO 8601 duration of fixed length such as ``PT30M``, loaded as a ``timedelta``."""
+class Duration(fields.Field[timedelta]):
+    """An ISO 8601 duration of fixed length such as ``PT30M``, loaded as a ``timedelta``
+    (documented as a string: ``booking.api.init_app`` registers it)."""
+
+    default_error_messages = {"invalid": "Not a valid string."}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> timedelta:
-        text = super()._deserialize(value, attr, data, **kwargs)
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
         try:
-            return parse_duration(text)
+            return parse_duration(value)
         except DurationError as error:
             raise ValidationError(str(error)) from error
 

@@ -107,7 +107,7 @@ class _Catalogue:
         search reads only its values, never ``sources``."""
         chain = [rid for rid in ancestors if rid in self.rules]
         own = self.rules.get(resource.id)
-        key = (*chain, own or "")
+        key: tuple[int | str, ...] = (*chain, own or "")
         if key not in self.memo:
             layers = [site_layer(), *(Layer(rid, json.loads(self.rules[rid])) for rid in chain)]
             if own:

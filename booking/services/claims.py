@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import (
     TIMESTAMP,
+    BindParameter,
+    ColumnClause,
     ColumnElement,
     Select,
     bindparam,
@@ -97,7 +99,7 @@ def _near(
 ) -> ColumnElement[bool]:
     """``indexed_overlap`` with its values given as values or as bound parameters."""
     if dialect == "postgresql":
-        half_open = literal_column("'[)'")
+        half_open: ColumnClause[str] = literal_column("'[)'")
         occupied = func.tstzrange(Booking.occupied_start, Booking.occupied_end, half_open)
         asked = func.tstzrange(
             cast(start, TIMESTAMP(timezone=True)), cast(end, TIMESTAMP(timezone=True)), half_open
@@ -117,7 +119,7 @@ def target_of(resource: Resource) -> Target:
     return Target(resource_id=resource.id, quantity=resource.quantity)
 
 
-def _blocking_path(lineage: Any, resource_id: Any, *columns: Any) -> Select[Any]:
+def _blocking_path(lineage: Any, resource_id: Any, *columns: Any) -> Select[*tuple[Any, ...]]:
     """SQL for the ids (or ``columns``) of the resource and of its bookable ancestors (which
     block it), given the ids from the root to the resource and its id, as values or
     parameters."""
@@ -212,14 +214,14 @@ def load_claims(
 
 
 @functools.cache
-def _family_claims_query(dialect: str) -> Select[Any]:
+def _family_claims_query(dialect: str) -> Select[*tuple[Any, ...]]:
     """The query of ``claims_and_lapsed_holds``, built once per kind of database with
     every value a bound parameter: building a statement this size costs more than
     running it, and every booking runs it while it holds the writer's turn."""
     start = bindparam("start", type_=UTCDateTime())
     end = bindparam("end", type_=UTCDateTime())
     near = _near(dialect, start, end, bindparam("first_minute"), bindparam("last_minute"))
-    lineage = bindparam("lineage", expanding=True)
+    lineage: BindParameter[list[int]] = bindparam("lineage", expanding=True)
     family = _family(lineage, bindparam("resource_id"), bindparam("prefix"))
     return select(
         Booking.id,

@@ -92,7 +92,7 @@ def rotate_feed_secret(user: User, now: datetime) -> str:
 # --- which feed a URL opens ------------------------------------------------------------
 
 
-def _poll_statement(kind: str) -> Select[Any]:
+def _poll_statement(kind: str) -> Select[*tuple[Any, ...]]:
     """One query for a poll of feed ``kind``: the secret's owner and what the feed's
     content version is made of, each from an index.
 

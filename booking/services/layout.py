@@ -73,8 +73,8 @@ def read_layout(among: Collection[int] | None = None) -> Layout:
     )
     if among is not None:
         paths = db.session.scalars(select(Resource.path).where(Resource.id.in_(among)))
-        chain = {int(part) for path in paths for part in path.strip("/").split("/") if part}
-        query = query.where(Resource.id.in_(chain | set(among)))
+        ancestors = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+        query = query.where(Resource.id.in_(ancestors | set(among)))
     rows = db.session.execute(query).all()
     kinds = {row.id: (row.kind, row.name) for row in rows}
     places: dict[int, Place] = {}

@@ -45,7 +45,7 @@ def _tenant(row: Row[Any]) -> dict[str, Any] | None:
     return None if row.tenant_id is None else {"id": row.tenant_id, "name": row.tenant_name}
 
 
-def _booking_rows(*conditions: Any) -> Sequence[Row[Any]]:
+def _booking_rows(*conditions: Any) -> Sequence[Row[*tuple[Any, ...]]]:
     query = (
         select(
             Booking.id,

@@ -86,8 +86,10 @@ def sign_in(email: str, password: str, now: datetime) -> User:
             f"Too many failed sign-ins for this address. Try again in {minutes} minutes."
         )
     user = db.session.scalar(select(User).where(User.email == address))
-    stored = user.password_hash if user is not None and user.password_hash else None
-    if not check_password_hash(stored or _stand_in_hash(), password) or stored is None:
+    stored = user.password_hash if user is not None else None
+    # a stand-in is checked where there is no password, so a refusal takes as long
+    matches = check_password_hash(stored or _stand_in_hash(), password)
+    if user is None or not stored or not matches:
         db.session.add(SignInAttempt(email=address, at=now))
         # the refusal is the answer; the failure must still be counted
         db.session.commit()

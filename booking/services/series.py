@@ -50,6 +50,7 @@ DEFAULT_HORIZON = timedelta(days=731)
 class SeriesDraft(BookingDraft):
     """A series as asked for: its first occurrence, the rule and what to do on a clash."""
 
+    start: datetime  # a series has no walk-in: its first occurrence starts when asked
     rule: str = ""
     exdates: Sequence[datetime | date] = ()
     on_conflict: str = "fail"

@@ -17,7 +17,7 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-def upgrade():
+def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute(
@@ -31,7 +31,7 @@ def upgrade():
         op.execute(SPANS_FILL)
 
 
-def downgrade():
+def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute("DROP INDEX ix_bookings_occupied_range")

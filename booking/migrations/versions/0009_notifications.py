@@ -19,7 +19,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
@@ -86,7 +86,7 @@ def upgrade():
                               postgresql_where=sa.text('remind_at IS NOT NULL'))
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('session_version')
     with op.batch_alter_table('bookings', schema=None) as batch_op:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, Literal
 
 from flask import current_app
 
@@ -120,7 +120,7 @@ def _cancelled(event: FeedEvent) -> FeedEvent:
 def _invitation(
     kind: Kind, recipient: Person, events: Sequence[FeedEvent], series: Sequence[FeedSeries]
 ) -> dict[str, str]:
-    method = "CANCEL" if kind in CANCELLING else "REQUEST"
+    method: Literal["REQUEST", "CANCEL"] = "CANCEL" if kind in CANCELLING else "REQUEST"
     if method == "CANCEL":
         events = [_cancelled(e) for e in events]
         series = [replace(s, master=_cancelled(s.master), overrides=()) for s in series]

@@ -25,12 +25,13 @@ from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from flask import Flask, current_app
 
 from booking.models import Notification
 from booking.services.notifications import outbox, preferences
+from booking.services.notifications.audience import Kind
 from booking.services.notifications.composing import intro, site_url
 from booking.services.notifications.recording import write_recorded
 from booking.services.notifications.reminders import write_due_reminders
@@ -59,7 +60,7 @@ def render(notification: Notification) -> Message:
     payload = dict(notification.payload)
     payload["site_name"] = current_app.config["SITE_NAME"]
     payload["preferences_link"] = f"{site_url()}/preferences"
-    payload["intro"] = intro(notification.kind, payload.get("asked_by"))
+    payload["intro"] = intro(cast(Kind, notification.kind), payload.get("asked_by"))
     unsubscribe = None
     if notification.kind == "reminder" and notification.user_id is not None:
         unsubscribe = (
@@ -99,7 +100,8 @@ def _header(text: str) -> str | Header:
 
 def _headers(message: Message, notification: Notification, unsubscribe: str | None) -> None:
     name, address = parseaddr(current_app.config["MAIL_SENDER"])
-    message["Subject"] = _header(notification.subject)
+    # compat32 folds a Header value itself; typeshed allows only text here
+    message["Subject"] = _header(notification.subject)  # type: ignore[assignment]
     message["From"] = formataddr((name, address), "utf-8") if name else address
     message["To"] = notification.to_address
     message["Date"] = format_datetime(notification.created_at)

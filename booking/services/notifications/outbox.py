@@ -63,7 +63,7 @@ def write(
 
 
 def claim_ids(
-    waiting: Select[tuple[int]], key: Any, still: ColumnElement[bool], **values: object
+    waiting: Select[int], key: Any, still: ColumnElement[bool], **values: object
 ) -> list[int]:
     """Claim the rows ``waiting`` selects (ids from ``key``), skipping rows another
     transaction holds (``FOR UPDATE SKIP LOCKED``; SQLite's one writer holds them all),
@@ -122,7 +122,8 @@ class Outcome:
 
 def backoff(attempts: int) -> timedelta:
     """The wait before the next try after ``attempts`` failed ones."""
-    return min(LONGEST_WAIT, FIRST_WAIT * 2 ** max(0, attempts - 1))
+    doublings = min(max(0, attempts - 1), 16)  # 2**16 minutes is past the longest wait
+    return min(LONGEST_WAIT, FIRST_WAIT * (1 << doublings))
 
 
 @transactional

@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from booking.events import (
     BookingApproved,
@@ -56,7 +56,7 @@ SNAPSHOT = (
     "updated_at",
 )
 TIMES = ("recurrence_id", "start", "end", "created_at", "updated_at", "at")
-RECORD = insert(OutboxEvent.__table__)
+RECORD = insert(cast(Table, OutboxEvent.__table__))
 
 
 def _plain(value: Any) -> Any:

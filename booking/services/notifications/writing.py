@@ -154,6 +154,7 @@ def write_for(
     """One message of ``kind`` to each of ``heard`` about ``bookings`` (dates of
     ``series`` when given); ``asked_by`` is whom they are for, which approvers see."""
     for person in heard:
+        invitation: dict[str, str] | None
         try:
             if series is not None:
                 content = composing.about_series(kind, series, bookings, layout)

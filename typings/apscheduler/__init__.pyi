@@ -1,0 +1,1 @@
+# Types for the part of APScheduler 3 this project uses (the package ships none).
