@@ -18,10 +18,8 @@ import argparse
 import http.client
 import statistics
 import sys
-import tempfile
 import threading
 import time
-from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,18 +27,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from databases import add_only_option, each_database  # noqa: E402
 from run import gunicorn  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from booking import create_app  # noqa: E402
 from booking.extensions import db  # noqa: E402
 from booking.models import ApiToken, Booking  # noqa: E402
-from booking.services import feed_content, feeds  # noqa: E402
-from booking.services.auth import digest  # noqa: E402
-from booking.services.people import add_user  # noqa: E402
-from booking.services.resources import add_resource  # noqa: E402
-from booking.services.rulebook import site_zone  # noqa: E402
-from tests.postgres import throwaway_server  # noqa: E402
+from booking.services.catalogue.resources import add_resource  # noqa: E402
+from booking.services.catalogue.rulebook import site_zone  # noqa: E402
+from booking.services.feeds import content as feed_content  # noqa: E402
+from booking.services.feeds import serving as feeds  # noqa: E402
+from booking.services.people.auth import digest  # noqa: E402
+from booking.services.people.users import add_user  # noqa: E402
 
 SIZES = (1_000, 10_000)
 CLIENTS = 16
@@ -178,14 +177,10 @@ def bench(name: str, url: str, port: int, count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=4000)
-    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    add_only_option(parser)
     args = parser.parse_args()
-    with ExitStack() as stack:
-        if args.only != "postgresql":
-            folder = stack.enter_context(tempfile.TemporaryDirectory())
-            bench("SQLite", f"sqlite:///{folder}/bench.db", 8765, args.requests)
-        if args.only != "sqlite":
-            bench("PostgreSQL", stack.enter_context(throwaway_server()), 8766, args.requests)
+    for port, (name, url) in enumerate(each_database(args.only), start=8765):
+        bench(name, url, port, args.requests)
 
 
 if __name__ == "__main__":

@@ -44,8 +44,8 @@ from booking import create_app  # noqa: E402
 from booking.database import IMMEDIATE, writer_turn  # noqa: E402
 from booking.extensions import api, db  # noqa: E402
 from booking.models import Booking, BookingEvent, Resource, User  # noqa: E402
-from booking.services.auth import authenticate  # noqa: E402
-from booking.services.claims import claims_and_lapsed_holds  # noqa: E402
+from booking.services.core.claims import claims_and_lapsed_holds  # noqa: E402
+from booking.services.people.auth import authenticate  # noqa: E402
 from rules import Interval  # noqa: E402
 
 PORT = 8703

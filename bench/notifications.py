@@ -18,28 +18,27 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from databases import add_only_option, each_database  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from booking import create_app, events  # noqa: E402
 from booking.extensions import db  # noqa: E402
 from booking.models import Notification, OutboxEvent, Resource, User  # noqa: E402
-from booking.services.bookings import BookingDraft, create_booking  # noqa: E402
+from booking.services.catalogue.resources import add_resource  # noqa: E402
 from booking.services.notifications import delivery, outbox  # noqa: E402
 from booking.services.notifications.recording import record_event  # noqa: E402
-from booking.services.people import add_user  # noqa: E402
-from booking.services.resources import add_resource  # noqa: E402
+from booking.services.people.users import add_user  # noqa: E402
+from booking.services.reservations.bookings import BookingDraft, create_booking  # noqa: E402
 from tests.booking.mail import free_port  # noqa: E402
-from tests.postgres import throwaway_server  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
 FIRST = datetime(2026, 12, 1, 8, tzinfo=UTC)
@@ -231,14 +230,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bookings", type=int, default=2000)
     parser.add_argument("--backlog", type=int, default=10_000)
-    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    add_only_option(parser)
     args = parser.parse_args()
-    with ExitStack() as stack:
-        if args.only != "postgresql":
-            folder = stack.enter_context(tempfile.TemporaryDirectory())
-            run("SQLite", f"sqlite:///{folder}/bench.db", args)
-        if args.only != "sqlite":
-            run("PostgreSQL", stack.enter_context(throwaway_server()), args)
+    for name, url in each_database(args.only):
+        run(name, url, args)
 
 
 if __name__ == "__main__":

@@ -15,23 +15,21 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
-from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from databases import add_only_option, each_database  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
 from booking import create_app  # noqa: E402
 from booking.extensions import db  # noqa: E402
 from booking.models import Booking, Resource, User  # noqa: E402
-from booking.services.resources import add_resource  # noqa: E402
-from booking.services.seeding import seed_demo  # noqa: E402
-from tests.postgres import throwaway_server  # noqa: E402
+from booking.seeding import seed_demo  # noqa: E402
+from booking.services.catalogue.resources import add_resource  # noqa: E402
 
 DAY = datetime(2027, 3, 3, tzinfo=UTC)  # a Wednesday, GMT
 AT = DAY + timedelta(hours=10, minutes=40)
@@ -161,14 +159,10 @@ def run(name: str, url: str, runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    add_only_option(parser)
     args = parser.parse_args()
-    with ExitStack() as stack:
-        if args.only != "postgresql":
-            folder = stack.enter_context(tempfile.TemporaryDirectory())
-            run("SQLite", f"sqlite:///{folder}/bench.db", args.runs)
-        if args.only != "sqlite":
-            run("PostgreSQL", stack.enter_context(throwaway_server()), args.runs)
+    for name, url in each_database(args.only):
+        run(name, url, args.runs)
 
 
 if __name__ == "__main__":

@@ -22,25 +22,24 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from databases import add_only_option, each_database  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from booking import create_app  # noqa: E402
 from booking.extensions import db  # noqa: E402
 from booking.models import ApiToken, Booking, Closure  # noqa: E402
-from booking.services.auth import digest  # noqa: E402
-from booking.services.people import add_user  # noqa: E402
-from booking.services.resources import add_resource  # noqa: E402
-from tests.postgres import throwaway_server  # noqa: E402
+from booking.services.catalogue.resources import add_resource  # noqa: E402
+from booking.services.people.auth import digest  # noqa: E402
+from booking.services.people.users import add_user  # noqa: E402
 
 CLIENTS = 16
 RESOURCES = 500
@@ -248,9 +247,9 @@ def rules_against_bare_query(url: str) -> tuple[float, float, float]:
     the default page (50) and for all 500 resources, and the bare query the full search
     stands on (the resources and every booking of the week)."""
     from booking.models import User
-    from booking.services.availability import search_availability
-    from booking.services.claims import load_claims
-    from booking.services.resources import ResourceFilter, list_resource_summaries
+    from booking.services.catalogue.resources import ResourceFilter, list_resource_summaries
+    from booking.services.core.claims import load_claims
+    from booking.services.finding.availability import search_availability
     from rules import Interval
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
@@ -312,15 +311,10 @@ def bench(name: str, url: str, port: int, count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    add_only_option(parser)
     args = parser.parse_args()
-    with ExitStack() as stack:
-        if args.only in (None, "sqlite"):
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            bench("SQLite", f"sqlite:///{folder / 'bench.db'}", 8701, args.requests)
-        if args.only in (None, "postgresql"):
-            url = stack.enter_context(throwaway_server())
-            bench("PostgreSQL", url, 8702, args.requests)
+    for port, (name, url) in enumerate(each_database(args.only), start=8701):
+        bench(name, url, port, args.requests)
 
 
 if __name__ == "__main__":

@@ -14,24 +14,22 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
-from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from databases import add_only_option, each_database  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from booking import create_app  # noqa: E402
 from booking.extensions import db  # noqa: E402
 from booking.models import ApiToken, Booking  # noqa: E402
-from booking.services.auth import digest  # noqa: E402
-from booking.services.people import add_user  # noqa: E402
-from booking.services.resources import add_resource  # noqa: E402
-from tests.postgres import throwaway_server  # noqa: E402
+from booking.services.catalogue.resources import add_resource  # noqa: E402
+from booking.services.people.auth import digest  # noqa: E402
+from booking.services.people.users import add_user  # noqa: E402
 
 TOKEN = "bench-series-token-0123456789"
 EXISTING = 10_000
@@ -124,19 +122,12 @@ def report(name: str, timings: list[float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=13)
-    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    add_only_option(parser)
     args = parser.parse_args()
-    with ExitStack() as stack:
-        if args.only != "postgresql":
-            folder = stack.enter_context(tempfile.TemporaryDirectory())
-            app, bench_id = prepare(f"sqlite:///{folder}/bench.db")
-            with app.app_context():
-                report("SQLite", measure(app, bench_id, args.runs))
-        if args.only != "sqlite":
-            url = stack.enter_context(throwaway_server())
-            app, bench_id = prepare(url)
-            with app.app_context():
-                report("PostgreSQL", measure(app, bench_id, args.runs))
+    for name, url in each_database(args.only):
+        app, bench_id = prepare(url)
+        with app.app_context():
+            report(name, measure(app, bench_id, args.runs))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ ROLES: tuple[Role, ...] = (
 )
 
 Capability = Literal[
+    "see_catalogue",  # resources, their rules, availability and closures (everyone)
     "see_all",  # every booking, user, tenant and visitor in full (the centre's staff)
     "see_tenant",  # every booking and person of one's own tenant
     "book_for_anyone",
@@ -36,9 +37,13 @@ Capability = Literal[
     "read_outbox",  # the notification outbox and its failures
 ]
 
-_STAFF: frozenset[Capability] = frozenset(
-    {"see_all", "book_for_anyone", "run_reception", "list_users"}
-)
+_EVERYONE: frozenset[Capability] = frozenset({"see_catalogue"})
+_STAFF: frozenset[Capability] = _EVERYONE | {
+    "see_all",
+    "book_for_anyone",
+    "run_reception",
+    "list_users",
+}
 _MANAGER: frozenset[Capability] = _STAFF | {
     "manage_catalogue",
     "override_rules",
@@ -51,12 +56,13 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     "admin": _MANAGER | {"manage_people"},
     "facility_manager": _MANAGER,
     "reception": _STAFF,
-    "tenant_admin": frozenset({"see_tenant", "book_for_tenant", "list_users"}),
-    "tenant_member": frozenset(),
+    "tenant_admin": _EVERYONE | {"see_tenant", "book_for_tenant", "list_users"},
+    "tenant_member": _EVERYONE,
 }
 
 #: What a refusal says the caller tried to do, per capability.
 _ACTIONS: dict[Capability, str] = {
+    "see_catalogue": "see the catalogue",
     "see_all": "see everything in the centre",
     "see_tenant": "see your tenant's bookings",
     "book_for_anyone": "book for other people",

@@ -11,10 +11,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from booking import jobs as background
+from booking import seeding
 from booking.clock import now
 from booking.errors import DomainError
 from booking.models import ROLES
-from booking.services import auth, passwords, people, seeding
+from booking.services import people
 
 users = AppGroup("users", help="Manage users.")
 tokens = AppGroup("tokens", help="Manage API tokens.")
@@ -63,7 +64,7 @@ def set_password(email: str) -> None:
         if password != again:
             raise click.ClickException("The two passwords do not match.")
     try:
-        passwords.set_password(email, password)
+        people.set_password(email, password)
     except DomainError as error:
         raise _fail(error) from error
     click.echo(f"Password set for {email}.")
@@ -74,7 +75,7 @@ def set_password(email: str) -> None:
 def create_token(email: str) -> None:
     """Print a new API token for EMAIL, alone, as the last line."""
     try:
-        click.echo(auth.issue_token_for_email(email, now()))
+        click.echo(people.issue_token_for_email(email, now()))
     except DomainError as error:
         raise _fail(error) from error
 

@@ -23,7 +23,7 @@ from flask import Flask
 
 from booking.clock import now as current_instant
 from booking.extensions import db
-from booking.services import approvals, attendance, holds, notifications
+from booking.services import notifications, reservations
 from rules.durations import parse_duration
 
 log = logging.getLogger("booking.jobs")
@@ -39,10 +39,10 @@ class Job:
 
 
 JOBS: dict[str, Job] = {
-    "release-no-shows": Job(attendance.release_no_shows, "released as no-shows"),
-    "expire-holds": Job(holds.expire_holds, "held and not confirmed in time: expired"),
-    "expire-pending": Job(approvals.expire_pending, "not approved in time: expired"),
-    "complete-checked-in": Job(attendance.complete_checked_in, "ended checked in: completed"),
+    "release-no-shows": Job(reservations.release_no_shows, "released as no-shows"),
+    "expire-holds": Job(reservations.expire_holds, "held and not confirmed in time: expired"),
+    "expire-pending": Job(reservations.expire_pending, "not approved in time: expired"),
+    "complete-checked-in": Job(reservations.complete_checked_in, "ended checked in: completed"),
     "send-notifications": Job(notifications.send_notifications, "sent", "message(s)"),
 }
 

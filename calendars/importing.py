@@ -19,7 +19,7 @@ import recurring_ical_events  # type: ignore[import-untyped]
 from icalendar import Calendar
 
 from rules.localtime import from_wall_clock
-from rules.recurrence import RecurrenceError, candidate_bound, check_parts
+from rules.rrule_parts import RecurrenceError, candidate_bound, check_parts
 
 #: The most candidates expanding one event's rules may try (about a second of work).
 MAX_CANDIDATES = 100_000

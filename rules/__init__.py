@@ -26,7 +26,7 @@ from rules.intervals import (
     subtract,
 )
 from rules.localtime import LocalTimeError, localize, to_utc
-from rules.opening import Closure, open_time, opening_ranges
+from rules.opening import Closure, closing_time, open_time, opening_ranges
 from rules.policies import (
     BookingRequest,
     Circumstances,
@@ -79,6 +79,7 @@ __all__ = [
     "occupied_time",
     "open_time",
     "opening_ranges",
+    "closing_time",
     "overlaps",
     "periods",
     "quota_window",

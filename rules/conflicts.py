@@ -19,6 +19,14 @@ from rules.intervals import Interval, clip, merge, overlaps
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """The resource being asked for, as conflict checking sees it."""
+
+    resource_id: int
+    quantity: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     """Time held on a resource by one booking: its occupied interval and units."""
 
@@ -26,14 +34,6 @@ class Claim:
     interval: Interval
     units: int = 1
     booking_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """The resource being asked for, as conflict checking sees it."""
-
-    resource_id: int
-    quantity: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,3 +87,14 @@ def open_time(
     for stretch in clip(opening_ranges(rules, window, zone), window):
         result.extend(subtract(stretch, shut))
     return result
+
+
+def closing_time(rules: RuleSet, at: datetime, zone: ZoneInfo) -> datetime | None:
+    """When the opening hours that ``at`` falls in end; ``None`` when ``at`` is outside
+    them or there are no opening hours (always open)."""
+    if rules.opening_hours is None:
+        return None
+    for stretch in opening_ranges(rules, Interval(at, at + timedelta(microseconds=1)), zone):
+        if stretch.start <= at < stretch.end:
+            return stretch.end
+    return None

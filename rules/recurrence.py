@@ -27,6 +27,8 @@ from dateutil.rrule import rrule, rrulestr
 
 from rules.intervals import Interval
 from rules.localtime import from_wall_clock, wall_clock
+from rules.rrule_parts import RecurrenceError as RecurrenceError  # raised by what is here
+from rules.rrule_parts import check_parts
 
 #: The most occurrences one series may have.
 MAX_OCCURRENCES = 500
@@ -51,32 +53,6 @@ _PARTS = frozenset(
     }
 )
 _UTC_FORM = "%Y%m%dT%H%M%SZ"
-_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-#: RFC 5545 3.3.10: the values each BY part may hold (a sign allowed where negative).
-_RANGES: dict[str, tuple[int, int, bool]] = {
-    "BYSECOND": (0, 60, False),
-    "BYMINUTE": (0, 59, False),
-    "BYHOUR": (0, 23, False),
-    "BYMONTHDAY": (1, 31, True),
-    "BYYEARDAY": (1, 366, True),
-    "BYWEEKNO": (1, 53, True),
-    "BYMONTH": (1, 12, False),
-    "BYSETPOS": (1, 366, True),
-}
-#: Roughly how long each frequency's period is, for bounding an expansion.
-_PERIOD_SECONDS = {
-    "SECONDLY": 1,
-    "MINUTELY": 60,
-    "HOURLY": 3_600,
-    "DAILY": 86_400,
-    "WEEKLY": 604_800,
-    "MONTHLY": 2_419_200,
-    "YEARLY": 31_536_000,
-}
-
-
-class RecurrenceError(ValueError):
-    """A rule that is not a bounded RFC 5545 RRULE a series may use."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,55 +129,12 @@ def parse_rule(text: str, zone: ZoneInfo) -> Recurrence:
     return Recurrence(canonical, ordered)
 
 
-def _check_number(name: str, text: str, low: int, high: int, signed: bool) -> None:
-    digits = text[1:] if signed and text[:1] in "+-" else text
-    if not digits.isdigit() or not low <= int(digits) <= high:
-        sign = "±" if signed else ""
-        raise RecurrenceError(
-            f"{name} values must be whole numbers from {sign}{low} to {sign}{high}."
-        )
-
-
-def check_parts(parts: dict[str, str]) -> None:
-    """Refuse (``RecurrenceError``) the parts of an RRULE that RFC 5545 calls invalid:
-    an INTERVAL that is not a positive whole number, BY values out of range, unknown
-    weekdays."""
-    try:
-        _check_parts(parts)
-    except RecurrenceError as error:
-        raise RecurrenceError(f"The rule is not a valid RRULE: {error}") from error
-
-
-def _check_parts(parts: dict[str, str]) -> None:
-    interval = parts.get("INTERVAL", "1")
-    if not interval.isdigit() or int(interval) < 1:
-        raise RecurrenceError("INTERVAL must be a whole number of at least 1.")
-    for name, (low, high, signed) in _RANGES.items():
-        for value in parts[name].split(",") if name in parts else ():
-            _check_number(name, value, low, high, signed)
-    for day in parts["BYDAY"].split(",") if "BYDAY" in parts else ():
-        ordinal, weekday = day[:-2], day[-2:]
-        if weekday not in _WEEKDAYS:
-            raise RecurrenceError(f"{day!r} is not a day of the week (MO to SU) in BYDAY.")
-        if ordinal:
-            _check_number("BYDAY", ordinal, 1, 53, True)
-    if parts.get("WKST", "MO") not in _WEEKDAYS:
-        raise RecurrenceError("WKST must be a day of the week (MO to SU).")
-
-
-def candidate_bound(parts: dict[str, str], span: timedelta) -> float:
-    """At most how many times expanding a rule with ``parts`` over ``span`` (from its
-    first occurrence to the end of the window) tries a candidate: checked before
-    expanding, so a rule that would take too long is refused instead of run."""
-    period = _PERIOD_SECONDS.get(parts.get("FREQ", ""), 1) * max(1, int(parts.get("INTERVAL", "1")))
-    periods = max(0.0, span.total_seconds()) / period + 1
-    per_period = 1
-    for name in _RANGES.keys() | {"BYDAY"}:
-        if name in parts:
-            per_period *= len(parts[name].split(","))
-    if "BYDAY" in parts and parts.get("FREQ") in ("MONTHLY", "YEARLY"):
-        per_period *= 53  # a weekday names every such day of the month or year
-    return periods * per_period
+def weekly_rule(every_weeks: int, until: date) -> str:
+    """The RRULE of a booking repeated every ``every_weeks`` weeks up to and including
+    the local date ``until`` (what the booking form offers)."""
+    if every_weeks < 1:
+        raise RecurrenceError("A booking repeats every week or more.")
+    return f"FREQ=WEEKLY;INTERVAL={every_weeks};UNTIL={until:%Y%m%d}"
 
 
 def _order(name: str) -> tuple[int, str]:
@@ -244,6 +177,37 @@ class Expansion:
     excluded: list[Interval]
 
 
+def _local_starts(
+    rule: Recurrence, start: datetime, zone: ZoneInfo, horizon: datetime
+) -> list[datetime]:
+    """The rule's local starts from ``start``, refused (``RecurrenceError``) unless it
+    starts there and fits before ``horizon`` within ``MAX_OCCURRENCES``."""
+    wanted = rule.count if rule.count is not None else MAX_OCCURRENCES + 1
+    # Expanded only up to the horizon (or UNTIL), so no rule can run away.
+    bounded = _build(rule, start, zone, rule.until or horizon)
+    bounded._iter = types.MethodType(_searching_until(horizon.year + 1), bounded)  # type: ignore[attr-defined]
+    found: list[datetime] = list(islice(iter(bounded), wanted))
+    if not found:
+        raise RecurrenceError(
+            "The rule has no occurrence before the latest start bookings allow "
+            f"({wall_clock(horizon, zone):%Y-%m-%d %H:%M})."
+        )
+    if found[0] != start:
+        raise RecurrenceError(
+            "The booking's start must be the rule's first occurrence (for example a Tuesday "
+            "for FREQ=WEEKLY;BYDAY=TU)."
+        )
+    if rule.count is not None and len(found) < rule.count:
+        raise RecurrenceError(
+            f"COUNT={rule.count} runs past the latest start bookings allow "
+            f"({wall_clock(horizon, zone):%Y-%m-%d %H:%M}); only {len(found)} occurrences "
+            "fit before it."
+        )
+    if len(found) > MAX_OCCURRENCES:
+        raise RecurrenceError(f"The rule makes more than {MAX_OCCURRENCES} occurrences.")
+    return found
+
+
 def expand(
     rule: Recurrence,
     first: Interval,
@@ -269,29 +233,7 @@ def expand(
             f"UNTIL is past the latest start bookings allow "
             f"({wall_clock(horizon, zone):%Y-%m-%d %H:%M}); end the series sooner."
         )
-    wanted = rule.count if rule.count is not None else MAX_OCCURRENCES + 1
-    # Expanded only up to the horizon (or UNTIL), so no rule can run away.
-    bounded = _build(rule, start_local, zone, rule.until or horizon)
-    bounded._iter = types.MethodType(_searching_until(horizon.year + 1), bounded)  # type: ignore[attr-defined]
-    found: list[datetime] = list(islice(iter(bounded), wanted))
-    if not found:
-        raise RecurrenceError(
-            "The rule has no occurrence before the latest start bookings allow "
-            f"({wall_clock(horizon, zone):%Y-%m-%d %H:%M})."
-        )
-    if found[0] != start_local:
-        raise RecurrenceError(
-            "The booking's start must be the rule's first occurrence (for example a Tuesday "
-            "for FREQ=WEEKLY;BYDAY=TU)."
-        )
-    if rule.count is not None and len(found) < rule.count:
-        raise RecurrenceError(
-            f"COUNT={rule.count} runs past the latest start bookings allow "
-            f"({wall_clock(horizon, zone):%Y-%m-%d %H:%M}); only {len(found)} occurrences "
-            "fit before it."
-        )
-    if len(found) > MAX_OCCURRENCES:
-        raise RecurrenceError(f"The rule makes more than {MAX_OCCURRENCES} occurrences.")
+    found = _local_starts(rule, start_local, zone, horizon)
     skipped_instants = set(exdates)
     occurrences: list[Interval] = []
     excluded: list[Interval] = []

@@ -24,9 +24,9 @@ from sqlalchemy import create_engine, text
 from booking import create_app
 from booking.extensions import db
 from booking.models import Booking, Resource, User
-from booking.services.auth import digest
-from booking.services.people import add_user
-from booking.services.resources import add_resource
+from booking.services.catalogue.resources import add_resource
+from booking.services.people.auth import digest
+from booking.services.people.users import add_user
 from tests.postgres import PostgresUnavailable, postgres_url
 
 #: The pinned "now" of the suite: a Tuesday morning in late November, GMT.

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from flask import g, request
+from flask_smorest import Blueprint
 
 from booking.clock import now
 from booking.errors import AuthenticationRequiredError
 from booking.models import User
-from booking.services.auth import authenticate
+from booking.services.people import authenticate
 
-__all__ = ["actor", "now"]
+__all__ = ["actor", "now", "v1_blueprint"]
+
+#: Where the API's version 1 lives.
+V1 = "/api/v1"
+
+
+def v1_blueprint(name: str, import_name: str, description: str) -> Blueprint:
+    """A blueprint of version 1 of the API, documented under ``description``."""
+    return Blueprint(name, import_name, url_prefix=V1, description=description)
 
 
 def actor() -> User:

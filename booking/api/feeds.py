@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, request, url_for
-from flask_smorest import Blueprint
 
-from booking.api.context import actor, now
+from booking.api.context import actor, now, v1_blueprint
 from booking.schemas.feeds import FeedLinksSchema
 from booking.services import feeds
 from booking.services.feeds import FeedBody
 
-blp = Blueprint("feeds", __name__, url_prefix="/api/v1", description="Calendar feeds")
+blp = v1_blueprint("feeds", __name__, "Calendar feeds")
 
 CALENDAR = "text/calendar; charset=utf-8"
 FEED_DOC: dict[str, Any] = {

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from booking.api.responses import json_response
 from booking.errors import RETRY_AFTER_SECONDS
-from booking.services.readiness import check_readiness
+from booking.services.operations import check_readiness
 
 blp = Blueprint("health", __name__, description="Liveness and readiness")
 

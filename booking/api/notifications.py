@@ -2,9 +2,7 @@
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
-from booking.api.context import actor, now
+from booking.api.context import actor, now, v1_blueprint
 from booking.models import Notification
 from booking.schemas.notifications import (
     NotificationQuerySchema,
@@ -13,7 +11,7 @@ from booking.schemas.notifications import (
 )
 from booking.services import notifications
 
-blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="E-mail notifications")
+blp = v1_blueprint("notifications", __name__, "E-mail notifications")
 
 
 @blp.get("/me/preferences")

@@ -6,17 +6,17 @@ person, for printing or a spreadsheet; anything else that accepts JSON gets JSON
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from flask import Response, request
-from flask_smorest import Blueprint
 
-from booking.api.context import actor, now
+from booking.api.context import actor, now, v1_blueprint
 from booking.api.responses import CSV, JSON, csv_response, json_response
 from booking.clock import today
 from booking.errors import NotAcceptableError
+from booking.schemas.fields import local_iso
 from booking.schemas.occupancy import (
     DaySheetQuerySchema,
     DaySheetSchema,
@@ -24,11 +24,10 @@ from booking.schemas.occupancy import (
     OccupancySchema,
     RollCallSchema,
 )
-from booking.services import occupancy
+from booking.services import reception
+from booking.services.reception import DaySheet, Named, RollCall
 
-blp = Blueprint(
-    "occupancy", __name__, url_prefix="/api/v1", description="Reception: who is in, and when"
-)
+blp = v1_blueprint("occupancy", __name__, "Reception: who is in, and when")
 
 DAY_SHEET_COLUMNS = (
     "floor", "resource", "booking_id", "start", "end", "status", "title",
@@ -38,6 +37,8 @@ ROLL_CALL_COLUMNS = (
     "floor", "resource", "name", "email", "tenant", "attendees",
     "checked_in_at", "until", "booking_id",
 )  # fmt: skip
+# The answers are dumped with the very schemas the documentation declares.
+OCCUPANCY, DAY_SHEET, ROLL_CALL = OccupancySchema(), DaySheetSchema(), RollCallSchema()
 CSV_DOC: dict[str, Any] = {"schema": {"type": "string"}, "content_type": CSV, "success": True}
 
 
@@ -49,58 +50,51 @@ def _wants_csv(*, csv_too: bool) -> bool:
     return chosen == CSV
 
 
-def _name(value: dict[str, Any] | None) -> str:
-    return "" if value is None else str(value["name"])
+def _name(value: Named | None) -> str:
+    return "" if value is None else value.name
 
 
-def _sheet_rows(sheet: dict[str, Any]) -> Iterable[tuple[Any, ...]]:
+def _time(moment: datetime | None) -> str | None:
+    return None if moment is None else local_iso(moment)
+
+
+def _sheet_rows(sheet: DaySheet) -> Iterable[tuple[Any, ...]]:
     """The day sheet's bookings in the order of ``DAY_SHEET_COLUMNS``."""
-    for resource in sheet["resources"]:
-        floor, name = _name(resource["floor"]), resource["name"]
-        for booking in resource["bookings"]:
+    for resource in sheet.resources:
+        floor, name = _name(resource.floor), resource.name
+        for booking in resource.bookings:
             yield (
                 floor,
                 name,
-                booking["id"],
-                booking["start"],
-                booking["end"],
-                booking["status"],
-                booking["title"],
-                booking["user"]["name"],
-                booking["user"]["email"],
-                _name(booking["tenant"]),
-                booking["attendees"],
-                booking["units"],
-                booking["checked_in_at"],
-                booking["checked_out_at"],
+                booking.id,
+                _time(booking.start),
+                _time(booking.end),
+                booking.status,
+                booking.title,
+                booking.user.name,
+                booking.user.email,
+                _name(booking.tenant),
+                booking.attendees,
+                booking.units,
+                _time(booking.checked_in_at),
+                _time(booking.checked_out_at),
             )
 
 
-def _roll_call_rows(roll: dict[str, Any]) -> Iterable[tuple[Any, ...]]:
+def _roll_call_rows(roll: RollCall) -> Iterable[tuple[Any, ...]]:
     """The roll-call's entries in the order of ``ROLL_CALL_COLUMNS``."""
-    for entry in roll["entries"]:
+    for entry in roll.entries:
         yield (
-            _name(entry["floor"]),
-            entry["resource"]["name"],
-            entry["user"]["name"],
-            entry["user"]["email"],
-            _name(entry["tenant"]),
-            entry["attendees"],
-            entry["checked_in_at"],
-            entry["until"],
-            entry["booking_id"],
+            _name(entry.floor),
+            entry.resource.name,
+            entry.user.name,
+            entry.user.email,
+            _name(entry.tenant),
+            entry.attendees,
+            _time(entry.checked_in_at),
+            _time(entry.until),
+            entry.booking_id,
         )
-
-
-def _answer(
-    data: dict[str, Any],
-    rows: Callable[[dict[str, Any]], Iterable[tuple[Any, ...]]],
-    columns: tuple[str, ...],
-    name: str,
-    *,
-    as_csv: bool,
-) -> Response:
-    return csv_response(rows(data), columns, name) if as_csv else json_response(data)
 
 
 @blp.get("/occupancy")
@@ -110,7 +104,7 @@ def get_occupancy(args: dict[str, Any]) -> Response:
     """Per floor and resource at an instant (now by default): free, booked, checked in
     or blocked, who, and the people present (reception, facility managers, admins)."""
     _wants_csv(csv_too=False)
-    return json_response(occupancy.occupancy(actor(), args.get("at") or now()))
+    return json_response(OCCUPANCY.dump(reception.occupancy(actor(), args.get("at") or now())))
 
 
 @blp.get("/occupancy/day")
@@ -122,8 +116,10 @@ def get_day_sheet(args: dict[str, Any]) -> Response:
     CSV with `Accept: text/csv`)."""
     as_csv = _wants_csv(csv_too=True)
     day: date = args.get("date") or today()
-    sheet = occupancy.day_sheet(actor(), day, args.get("status", ()))
-    return _answer(sheet, _sheet_rows, DAY_SHEET_COLUMNS, f"day-sheet-{day}.csv", as_csv=as_csv)
+    sheet = reception.day_sheet(actor(), day, args.get("status", ()))
+    if as_csv:
+        return csv_response(_sheet_rows(sheet), DAY_SHEET_COLUMNS, f"day-sheet-{day}.csv")
+    return json_response(DAY_SHEET.dump(sheet))
 
 
 @blp.get("/occupancy/roll-call")
@@ -133,5 +129,7 @@ def get_roll_call() -> Response:
     """Everyone checked in now, with floor and resource (JSON, or CSV with
     `Accept: text/csv`): the list to call at a fire alarm."""
     as_csv = _wants_csv(csv_too=True)
-    roll = occupancy.roll_call(actor(), now())
-    return _answer(roll, _roll_call_rows, ROLL_CALL_COLUMNS, "roll-call.csv", as_csv=as_csv)
+    roll = reception.roll_call(actor(), now())
+    if as_csv:
+        return csv_response(_roll_call_rows(roll), ROLL_CALL_COLUMNS, "roll-call.csv")
+    return json_response(ROLL_CALL.dump(roll))

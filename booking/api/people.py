@@ -2,14 +2,12 @@
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
-from booking.api.context import actor, now
+from booking.api.context import actor, now, v1_blueprint
 from booking.models import Tenant, User
 from booking.schemas.people import TenantSchema, TokenSchema, UserSchema
-from booking.services import auth, people
+from booking.services import people
 
-blp = Blueprint("people", __name__, url_prefix="/api/v1", description="Tenants, users and tokens")
+blp = v1_blueprint("people", __name__, "Tenants, users and tokens")
 
 
 @blp.get("/tenants")
@@ -46,7 +44,7 @@ def create_user(data: dict[str, Any]) -> User:
 @blp.response(201, TokenSchema())
 def create_token(user_id: int) -> dict[str, Any]:
     """Issue an API token (admin, or a user for itself); the token is shown only here."""
-    token, raw = auth.issue_token(actor(), user_id, now())
+    token, raw = people.issue_token(actor(), user_id, now())
     return {"id": token.id, "token": raw}
 
 
@@ -54,4 +52,4 @@ def create_token(user_id: int) -> dict[str, Any]:
 @blp.response(204)
 def revoke_token(token_id: int) -> None:
     """Revoke a token at once (its owner or an admin)."""
-    auth.revoke_token(actor(), token_id, now())
+    people.revoke_token(actor(), token_id, now())

@@ -3,9 +3,8 @@
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 
-from booking.api.context import actor, now
+from booking.api.context import actor, now, v1_blueprint
 from booking.api.responses import json_response
 from booking.models import Resource
 from booking.schemas.availability import (
@@ -21,13 +20,11 @@ from booking.schemas.resources import (
     ResourceQuerySchema,
     ResourceSchema,
 )
-from booking.services import availability, resources
-from booking.services.resources import ResourceFilter
+from booking.services import catalogue, finding
+from booking.services.catalogue import ResourceFilter
 from rules import Availability, Interval
 
-blp = Blueprint(
-    "resources", __name__, url_prefix="/api/v1", description="Catalogue and availability"
-)
+blp = v1_blueprint("resources", __name__, "Catalogue and availability")
 
 
 @blp.get("/resources")
@@ -35,8 +32,7 @@ blp = Blueprint(
 @blp.response(200, ResourceSchema(many=True))
 def list_resources(args: dict[str, Any]) -> list[Resource]:
     """Resources, filtered by kind, parent, name, capacity and features."""
-    actor()
-    return resources.list_resources(ResourceFilter(**args))
+    return catalogue.list_resources(actor(), ResourceFilter(**args))
 
 
 @blp.post("/resources")
@@ -44,15 +40,14 @@ def list_resources(args: dict[str, Any]) -> list[Resource]:
 @blp.response(201, ResourceSchema())
 def create_resource(data: dict[str, Any]) -> Resource:
     """Add a resource to the catalogue (facility manager, admin)."""
-    return resources.create_resource(actor(), data, now())
+    return catalogue.create_resource(actor(), data, now())
 
 
 @blp.get("/resources/<id:resource_id>")
 @blp.response(200, ResourceDetailSchema())
 def get_resource(resource_id: int) -> Resource:
     """One resource, with its effective rules and where each came from."""
-    actor()
-    return resources.get_resource_with_rules(resource_id)
+    return catalogue.get_resource_with_rules(actor(), resource_id)
 
 
 @blp.patch("/resources/<id:resource_id>")
@@ -60,7 +55,7 @@ def get_resource(resource_id: int) -> Resource:
 @blp.response(200, ResourceSchema())
 def update_resource(data: dict[str, Any], resource_id: int) -> Resource:
     """Change a resource (facility manager, admin)."""
-    return resources.update_resource(actor(), resource_id, data, now())
+    return catalogue.update_resource(actor(), resource_id, data, now())
 
 
 @blp.get("/resources/<id:resource_id>/availability")
@@ -68,9 +63,8 @@ def update_resource(data: dict[str, Any], resource_id: int) -> Resource:
 @blp.response(200, AvailabilitySchema())
 def resource_availability(args: dict[str, Any], resource_id: int) -> Availability:
     """Free, busy and closed time of one resource within ``[start, end)``, under its rules."""
-    actor()
     window = Interval(args["start"], args["end"])
-    return availability.resource_availability(resource_id, window, now())
+    return finding.resource_availability(actor(), resource_id, window, now())
 
 
 @blp.get("/availability")
@@ -81,5 +75,5 @@ def search_availability(args: dict[str, Any]) -> Response:
     window = Interval(args.pop("start"), args.pop("end"))
     duration, limit = args.pop("duration"), args.pop("limit")
     filters = ResourceFilter(**args)
-    matches = availability.search_availability(actor(), window, duration, filters, now(), limit)
+    matches = finding.search_availability(actor(), window, duration, filters, now(), limit)
     return json_response(dump_search_result(matches))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +25,13 @@ def site_zone() -> ZoneInfo:
 
 def local_iso(moment: datetime) -> str:
     """``moment`` in the site's zone as ISO 8601 with its UTC offset."""
-    return moment.astimezone(site_zone()).isoformat()
+    return _in_zone(moment, site_zone())
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_zone(moment: datetime, zone: ZoneInfo) -> str:
+    # a day's bookings share a few dozen start and end times: each is formatted once
+    return moment.astimezone(zone).isoformat()
 
 
 def Id(*, strict: bool = True, **kwargs: Any) -> fields.Integer:  # noqa: N802 - a field type

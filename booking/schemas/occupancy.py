@@ -1,7 +1,8 @@
 """Reception's views as the API documents them: occupancy, the day sheet, the roll-call.
 
-The views build their answers as plain data for speed; these schemas describe them
-(and read the query strings).
+The reception services answer typed values (``booking.services.reception.results``);
+these schemas read the query strings and turn those values into JSON, instants in the
+site's zone with their offset.
 """
 
 from datetime import date
@@ -43,11 +44,11 @@ class PersonSchema(NamedSchema):
 class PresentBookingSchema(Schema):
     id = fields.Integer()
     status = fields.String()
-    start = fields.String(metadata=LOCAL_TIME)
-    end = fields.String(metadata=LOCAL_TIME)
+    start = Instant(metadata=LOCAL_TIME)
+    end = Instant(metadata=LOCAL_TIME)
     units = fields.Integer()
     attendees = fields.Integer(allow_none=True)
-    checked_in_at = fields.String(allow_none=True, metadata=LOCAL_TIME)
+    checked_in_at = Instant(allow_none=True, metadata=LOCAL_TIME)
     user = fields.Nested(NamedSchema)
     tenant = fields.Nested(NamedSchema, allow_none=True)
 
@@ -75,14 +76,14 @@ class FloorSchema(Schema):
 
 
 class OccupancySchema(Schema):
-    at = fields.String(metadata=LOCAL_TIME)
+    at = Instant(metadata=LOCAL_TIME)
     people_present = fields.Integer()
     floors = fields.List(fields.Nested(FloorSchema))
 
 
 class SheetBookingSchema(PresentBookingSchema):
     title = fields.String()
-    checked_out_at = fields.String(allow_none=True, metadata=LOCAL_TIME)
+    checked_out_at = Instant(allow_none=True, metadata=LOCAL_TIME)
     user = fields.Nested(PersonSchema)
 
 
@@ -95,9 +96,9 @@ class SheetResourceSchema(Schema):
 
 
 class DaySheetSchema(Schema):
-    date = fields.String()
-    start = fields.String(metadata=LOCAL_TIME)
-    end = fields.String(metadata=LOCAL_TIME)
+    date = fields.Date()
+    start = Instant(metadata=LOCAL_TIME)
+    end = Instant(metadata=LOCAL_TIME)
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
     resources = fields.List(fields.Nested(SheetResourceSchema))
 
@@ -109,11 +110,11 @@ class RollCallEntrySchema(Schema):
     attendees = fields.Integer()
     floor = fields.Nested(NamedSchema, allow_none=True)
     resource = fields.Nested(NamedSchema)
-    checked_in_at = fields.String(allow_none=True, metadata=LOCAL_TIME)
-    until = fields.String(metadata=LOCAL_TIME)
+    checked_in_at = Instant(allow_none=True, metadata=LOCAL_TIME)
+    until = Instant(metadata=LOCAL_TIME)
 
 
 class RollCallSchema(Schema):
-    at = fields.String(metadata=LOCAL_TIME)
+    at = Instant(metadata=LOCAL_TIME)
     people_present = fields.Integer()
     entries = fields.List(fields.Nested(RollCallEntrySchema))

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Blueprint, Response, render_template, request
 
 from booking.errors import problem
-from booking.services.rulebook import site_zone
+from booking.services.catalogue import site_zone
 
 blp = Blueprint("web", __name__)
 

@@ -18,17 +18,16 @@ from booking.errors import (
     SeriesRefusedError,
 )
 from booking.models import KINDS
-from booking.services import bookings, series
-from booking.services.availability import Match, search_availability
-from booking.services.bookings import BookingDraft
-from booking.services.resources import ResourceFilter, get_resource, resource_names
-from booking.services.rulebook import site_zone
-from booking.services.series import SeriesDraft
+from booking.services import reservations
+from booking.services.catalogue import ResourceFilter, get_resource, resource_names, site_zone
+from booking.services.finding import Match, search_availability
+from booking.services.reservations import BookingDraft, SeriesDraft
 from booking.web.blueprint import blp
+from booking.web.forms import BookingForm
 from booking.web.session import me, signed_in
 from rules import Interval
 from rules.durations import parse_duration
-from rules.localtime import LocalTimeError, localize
+from rules.localtime import localize
 
 #: The day the timeline shows, in local hours.
 DAY_START, DAY_END = 7, 21
@@ -119,17 +118,6 @@ def find() -> str:
     )
 
 
-def _parse_when(day: str, clock: str, field: str, errors: dict[str, list[str]]) -> datetime | None:
-    try:
-        naive = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock))
-        return localize(naive, site_zone())
-    except ValueError as error:
-        errors.setdefault(field, []).append(
-            str(error) if isinstance(error, LocalTimeError) else "Give a date and a time."
-        )
-        return None
-
-
 def _form_defaults() -> dict[str, Any]:
     args = request.args
     start = end = None
@@ -163,56 +151,43 @@ def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
         abort(404)
     if request.method == "GET":
         return render_template("book.html", resource=resource, form=_form_defaults(), errors={})
-    form = {key: request.form.get(key, "").strip() for key in _form_defaults()}
-    errors: dict[str, list[str]] = {}
-    start = _parse_when(form["date"], form["start"], "start", errors)
-    end = _parse_when(form["date"], form["end"], "end", errors)
-    if start and end and end <= start:
-        errors.setdefault("end", []).append("The end must be after the start.")
-    if not form["title"]:
-        errors.setdefault("title", []).append("Give the booking a title.")
-    attendees = _int(form["attendees"], 1, 100_000) if form["attendees"] else None
-    if form["attendees"] and attendees is None:
-        errors.setdefault("attendees", []).append("A number of people, 1 or more.")
-    rule = None
-    if form["repeat"] in ("weekly", "fortnightly"):
-        try:
-            until = date.fromisoformat(form["until"])
-            interval = 1 if form["repeat"] == "weekly" else 2
-            rule = f"FREQ=WEEKLY;INTERVAL={interval};UNTIL={until:%Y%m%d}"
-        except ValueError:
-            errors.setdefault("until", []).append("Give the last date the booking repeats on.")
-    if errors or start is None or end is None:
-        page = render_template("book.html", resource=resource, form=form, errors=errors)
+    form = BookingForm(request.form)
+    if not form.validate():
+        page = render_template(
+            "book.html", resource=resource, form=form.values(), errors=form.problems()
+        )
         return page, 422
     try:
-        if rule is None:
-            draft = BookingDraft(resource.id, start, end, form["title"], attendees=attendees)
-            made = bookings.create_booking(user, draft, now())
-            flash("Booked. It is in your bookings below.")
-            return redirect(url_for("web.booking_page", booking_id=made.id))
-        series_draft = SeriesDraft(
-            resource.id, start, end, form["title"], attendees=attendees, rule=rule
-        )
-        view = series.create_series(user, series_draft, now())
-        flash(f"Booked {len(view.bookings)} dates.")
-        return redirect(url_for("web.mine"))
-    except InvalidFieldsError as refused:
-        errors = {key: list(value) for key, value in refused.extra["errors"].items()}
-        refusal: dict[str, Any] = {}
-    except RuleViolationError as refused:
-        refusal = {"reasons": [v["message"] for v in refused.extra["violations"]]}
-    except BookingConflictError as refused:
-        refusal = {
-            "reasons": ["That time is already booked."],
-            "alternatives": _alternatives(refused.extra.get("alternatives", [])),
-        }
-    except SeriesRefusedError as refused:
-        refusal = {"reasons": [refused.detail], "occurrences": refused.extra["occurrences"]}
+        draft = form.draft(resource.id)
+        if isinstance(draft, SeriesDraft):
+            view = reservations.create_series(user, draft, now())
+            flash(f"Booked {len(view.bookings)} dates.")
+            return redirect(url_for("web.mine"))
+        made = reservations.create_booking(user, draft, now())
+        flash("Booked. It is in your bookings below.")
+        return redirect(url_for("web.booking_page", booking_id=made.id))
+    except REFUSALS as refused:
+        errors, refusal = _told(refused)
     page = render_template(
-        "book.html", resource=resource, form=form, errors=errors, refusal=refusal
+        "book.html", resource=resource, form=form.values(), errors=errors, refusal=refusal
     )
     return page, 409 if refusal.get("alternatives") is not None else 422
+
+
+#: The refusals the booking form answers on the page itself.
+REFUSALS = (InvalidFieldsError, RuleViolationError, BookingConflictError, SeriesRefusedError)
+
+
+def _told(refused: DomainError) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    """A refusal as the form shows it: problems by field, or reasons (and alternatives)."""
+    if isinstance(refused, InvalidFieldsError):
+        return {key: list(value) for key, value in refused.extra["errors"].items()}, {}
+    if isinstance(refused, RuleViolationError):
+        return {}, {"reasons": [v["message"] for v in refused.extra["violations"]]}
+    if isinstance(refused, BookingConflictError):
+        offers = _alternatives(refused.extra.get("alternatives", []))
+        return {}, {"reasons": ["That time is already booked."], "alternatives": offers}
+    return {}, {"reasons": [refused.detail], "occurrences": refused.extra["occurrences"]}
 
 
 def _alternatives(offers: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -234,7 +209,7 @@ def book_offer(resource_id: int) -> BaseResponse | tuple[str, int]:
     attendees = _int(request.form.get("attendees"), 1, 100_000)
     title = request.form.get("title", "").strip()[:200] or "Booking"
     try:
-        made = bookings.create_booking(
+        made = reservations.create_booking(
             user, BookingDraft(resource_id, start, end, title, attendees=attendees), now()
         )
     except DomainError as refused:

@@ -14,9 +14,9 @@ from booking.errors import (
     DomainError,
 )
 from booking.models import OCCUPYING, Booking
-from booking.services import attendance, bookings, feeds, series
-from booking.services.bookings import BookingQuery
-from booking.services.resources import get_resource, resource_names
+from booking.services import feeds, reservations
+from booking.services.catalogue import get_resource, resource_names
+from booking.services.reservations import BookingQuery
 from booking.web.blueprint import blp
 from booking.web.session import me, same_site, signed_in
 
@@ -45,7 +45,7 @@ def mine() -> str:
     """Your bookings, upcoming and of the last 30 days, and your calendar feed."""
     user = me()
     moment = now()
-    listed = bookings.list_bookings(
+    listed = reservations.list_bookings(
         user, BookingQuery(start=moment - timedelta(days=30), mine=True, limit=1000)
     )
     upcoming = [b for b in listed if b.end > moment]
@@ -62,7 +62,7 @@ def mine() -> str:
 
 
 def _checkable(booking: Booking, moment: datetime) -> bool:
-    opens = booking.start - attendance.check_in_from()
+    opens = booking.start - reservations.check_in_from()
     return booking.status == "confirmed" and opens <= moment < booking.end
 
 
@@ -71,7 +71,7 @@ def _checkable(booking: Booking, moment: datetime) -> bool:
 def booking_page(booking_id: int) -> str:
     user = me()
     try:
-        booking = bookings.get_booking(user, booking_id)
+        booking = reservations.get_booking(user, booking_id)
     except DomainError:
         abort(404)
     return render_template(
@@ -86,8 +86,8 @@ def booking_page(booking_id: int) -> str:
 def _act(action: str, booking_id: int) -> BaseResponse:
     user = me()
     done = {
-        "cancel": (bookings.cancel_booking, "Cancelled."),
-        "check-in": (attendance.check_in, "Checked in. Welcome!"),
+        "cancel": (reservations.cancel_booking, "Cancelled."),
+        "check-in": (reservations.check_in, "Checked in. Welcome!"),
     }[action]
     try:
         done[0](user, booking_id, now())
@@ -115,10 +115,10 @@ def cancel_following(booking_id: int) -> BaseResponse:
     """Cancel a repeating booking from this date on."""
     user = me()
     try:
-        booking = bookings.get_booking(user, booking_id)
+        booking = reservations.get_booking(user, booking_id)
         if booking.series_id is None:
             abort(404)
-        view = series.cancel_series(user, booking.series_id, booking.id, now())
+        view = reservations.cancel_series(user, booking.series_id, booking.id, now())
         left = sum(1 for b in view.bookings if b.status in OCCUPYING)
         flash(f"Cancelled this date and the ones after it; {left} still booked.")
     except DomainError as refused:

@@ -12,7 +12,7 @@ from flask import Flask, abort, g, redirect, request, session, url_for
 from booking.access import Capability, can
 from booking.extensions import db
 from booking.models import User
-from booking.services import passwords
+from booking.services import people
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,7 +42,7 @@ def forget() -> None:
     """Sign out: every session of the signed-in user ends, copies of the cookie too."""
     user = signed_in_user()
     if user is not None:
-        passwords.end_sessions(user.id)
+        people.end_sessions(user.id)
     session.clear()
     g.user = None
 

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.clock import now
-from booking.services import passwords
+from booking.services import people
 from booking.web.blueprint import blp
 from booking.web.session import forget, remember, same_site, signed_in_user
 
@@ -28,8 +28,8 @@ def sign_in() -> BaseResponse | tuple[str, int] | str:
         return render_template("sign_in.html", next=target, email="", error=None)
     email = request.form.get("email", "")
     try:
-        user = passwords.sign_in(email, request.form.get("password", ""), now())
-    except (passwords.SignInRefusedError, passwords.TooManyAttemptsError) as refused:
+        user = people.sign_in(email, request.form.get("password", ""), now())
+    except (people.SignInRefusedError, people.TooManyAttemptsError) as refused:
         page = render_template("sign_in.html", next=target, email=email, error=refused.detail)
         return page, refused.status
     remember(user)

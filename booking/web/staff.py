@@ -9,15 +9,16 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from booking.clock import now, today
 from booking.errors import DomainError
-from booking.services import approvals, bookings, closures
-from booking.services.bookings import BookingQuery
-from booking.services.resources import (
+from booking.services import catalogue, reservations
+from booking.services.catalogue import (
     ResourceFilter,
+    describe_rules,
     get_resource,
     list_resources,
     resource_names,
+    site_zone,
 )
-from booking.services.rulebook import describe_rules, site_zone
+from booking.services.reservations import BookingQuery
 from booking.web.session import for_those_who_can, me
 from rules.localtime import LocalTimeError, localize
 
@@ -28,7 +29,7 @@ blp = Blueprint("staff", __name__, url_prefix="/staff")
 @for_those_who_can("manage_catalogue")
 def approval_queue() -> str:
     """Bookings waiting for approval, soonest deadline first."""
-    waiting = bookings.list_bookings(me(), BookingQuery(status=("pending",), limit=1000))
+    waiting = reservations.list_bookings(me(), BookingQuery(status=("pending",), limit=1000))
     waiting.sort(key=lambda b: (b.approval_due_at or b.start, b.start))
     return render_template("staff/approvals.html", waiting=waiting, names=resource_names())
 
@@ -39,12 +40,12 @@ def decide(booking_id: int, decision: str) -> BaseResponse:
     reason = request.form.get("reason", "").strip()[:500] or None
     try:
         if decision == "approve":
-            made = approvals.approve_booking(me(), booking_id, reason, now())
+            made = reservations.approve_booking(me(), booking_id, reason, now())
         elif reason is None:
             flash("Say why it is rejected: the booker sees the reason.")
             return redirect(url_for("staff.approval_queue"))
         else:
-            made = approvals.reject_booking(me(), booking_id, reason, now())
+            made = reservations.reject_booking(me(), booking_id, reason, now())
         flash(f"{made.title}: {'approved' if decision == 'approve' else 'rejected'}.")
     except DomainError as refused:
         flash(refused.detail)
@@ -52,11 +53,11 @@ def decide(booking_id: int, decision: str) -> BaseResponse:
 
 
 def _closure_page(errors: dict[str, str], form: dict[str, str]) -> str:
-    moment = now()
+    user, moment = me(), now()
     return render_template(
         "staff/closures.html",
-        closures=closures.list_closures(None, moment, None),
-        resources=list_resources(ResourceFilter()),
+        closures=catalogue.list_closures(user, None, moment, None),
+        resources=list_resources(user, ResourceFilter()),
         names=resource_names(),
         today=today().isoformat(),
         errors=errors,
@@ -98,7 +99,7 @@ def add_closure() -> BaseResponse | tuple[str, int]:
     if errors:
         return _closure_page(errors, form), 422
     try:
-        made = closures.create_closure(me(), resource_id, start, end, form["reason"], now())
+        made = catalogue.create_closure(me(), resource_id, start, end, form["reason"], now())
         hit = len(made.affected_bookings or [])
         flash(f"Closed. {hit} booking(s) fall inside it: let their bookers know.")
     except DomainError as refused:
@@ -110,7 +111,7 @@ def add_closure() -> BaseResponse | tuple[str, int]:
 @for_those_who_can("manage_catalogue")
 def remove_closure(closure_id: int) -> BaseResponse:
     try:
-        closures.delete_closure(me(), closure_id)
+        catalogue.delete_closure(me(), closure_id)
         flash("The closure is lifted.")
     except DomainError as refused:
         flash(refused.detail)
@@ -120,7 +121,8 @@ def remove_closure(closure_id: int) -> BaseResponse:
 @blp.get("/resources")
 @for_those_who_can("run_reception")
 def resource_list() -> str:
-    return render_template("staff/resources.html", resources=list_resources(ResourceFilter()))
+    resources = list_resources(me(), ResourceFilter())
+    return render_template("staff/resources.html", resources=resources)
 
 
 @blp.get("/resources/<int:resource_id>")

@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from booking.database import writer_lock_path, writer_turn
 from booking.extensions import db
 from booking.models import Booking, Resource, User
-from booking.services.bookings import BookingDraft, create_booking
-from booking.services.claims import (
+from booking.seeding import seed_demo
+from booking.services.core.claims import (
     claims_and_lapsed_holds,
     indexed_overlap,
     load_claims,
@@ -28,7 +28,7 @@ from booking.services.claims import (
     related_bookings,
     spans_overlap,
 )
-from booking.services.seeding import seed_demo
+from booking.services.reservations.bookings import BookingDraft, create_booking
 from rules import Interval, overlaps
 from tests.conftest import NOW, Factory, app_for, at, fresh_pg_database
 from tests.rules.strategies import intervals

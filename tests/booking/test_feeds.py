@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
-from booking.services import feeds as feed_service
+from booking.services.feeds import serving as feed_service
 from tests.calendars.parsers import READERS
 from tests.conftest import NOW, Factory, app_for, at, iso
 

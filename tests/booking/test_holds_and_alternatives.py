@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from booking.services.holds import expire_holds
+from booking.services.reservations.holds import expire_holds
 from tests.conftest import NOW, Factory, at, iso
 
 

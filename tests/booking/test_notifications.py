@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from booking.extensions import db
 from booking.jobs import run_job
 from booking.models import Notification, OutboxEvent, User
-from booking.services import feeds as feed_service
-from booking.services.access import visible_booking
+from booking.services.core.access import visible_booking
+from booking.services.feeds import serving as feed_service
 from booking.services.notifications.delivery import write_messages
 from booking.services.notifications.outbox import LEASE, claim
 from tests.booking.mail import MailSink, part, settings

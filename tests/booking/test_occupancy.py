@@ -302,3 +302,36 @@ def test_csv_cells_that_would_be_formulas_are_written_as_text(
     )
     [row] = list(csv.DictReader(io.StringIO(day.get_data(as_text=True))))
     assert row["title"] == "'" + title
+
+
+def test_what_blocks_a_resource_is_the_same_in_memory_and_in_sql(app, make: Factory) -> None:
+    """``Layout.related`` (searches, the board) and ``related_bookings`` (booking, the
+    free time of one resource) agree on whose bookings block each resource."""
+    from sqlalchemy import select
+
+    from booking.extensions import db
+    from booking.models import Booking, Resource
+    from booking.services.catalogue import read_layout
+    from booking.services.core import related_bookings
+
+    floor = make.resource(name="Floor 1", kind="floor", bookable=False)
+    lab = make.resource(name="Lab", kind="lab", parent_id=floor.id)
+    bench = make.resource(name="Bench A", kind="desk", parent_id=lab.id)
+    make.resource(name="Bench B", kind="desk", parent_id=lab.id)
+    make.resource(name="Cabinet on A", kind="equipment", parent_id=bench.id)
+    bay = make.resource(name="Bay", kind="zone", parent_id=floor.id, bookable=False)
+    make.resource(name="Desk in the bay", kind="desk", parent_id=bay.id)
+    someone = make.user()
+    with app.app_context():
+        resources = list(db.session.scalars(select(Resource)))
+    for resource in resources:
+        if resource.bookable:
+            make.booking(resource, someone, at(3, 10), at(3, 11))
+    with app.app_context():
+        layout = read_layout()
+        for resource in db.session.scalars(select(Resource)):
+            in_sql = set(
+                db.session.scalars(select(Booking.resource_id).where(related_bookings(resource)))
+            )
+            booked = {rid for rid in layout.related(resource.id) if layout.places[rid].bookable}
+            assert in_sql == booked, resource.name

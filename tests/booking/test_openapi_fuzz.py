@@ -8,7 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from booking.services.seeding import seed_demo
+from booking.seeding import seed_demo
 from tests.conftest import NOW
 
 EXAMPLES = 50

@@ -53,3 +53,41 @@ def test_a_walk_in_until_a_real_time_that_night_is_booked(app: Flask, make: Fact
     assert "Walk-in booked and checked in." in page
     [booking] = made
     assert booking.end == datetime(2027, 3, 28, 1, 30, tzinfo=UTC)
+
+
+def board_page(app: Flask, make: Factory) -> str:
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["user_id"], session["version"] = make.user("reception").id, 0
+    return client.get("/reception").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("now", "offered"),
+    [
+        (datetime(2026, 12, 7, 10, tzinfo=UTC), "18:30"),  # GMT: the desks' hours end
+        (datetime(2027, 3, 29, 10, tzinfo=UTC), "18:30"),  # BST, the day after the change
+        (datetime(2026, 12, 7, 18, tzinfo=UTC), "18:30"),  # half an hour left: still closing
+    ],
+)
+def test_the_board_offers_a_walk_in_until_the_desks_close(
+    app: Flask, make: Factory, now: datetime, offered: str
+) -> None:
+    """The walk-in's default end comes from the desks' opening hours, not a constant."""
+    app.config["FIXED_NOW"] = now
+    hours = {day: ["08:00-18:30"] for day in ("mon", "tue", "wed", "thu", "fri")}
+    floor = make.resource(name="Ground floor", kind="floor", bookable=False)
+    make.resource(name="Hot desk", kind="desk", parent_id=floor.id, rules={"opening_hours": hours})
+    late = {day: ["08:00-21:00"] for day in ("mon", "tue", "wed", "thu", "fri")}
+    make.resource(name="Late desk", kind="desk", parent_id=floor.id, rules={"opening_hours": late})
+    page = board_page(app, make)
+    # a time both desks accept: the first closing
+    assert f'name="until" type="time" step="900" value="{offered}"' in page
+
+
+def test_where_no_desk_keeps_hours_a_walk_in_is_offered_about_an_hour(
+    app: Flask, make: Factory
+) -> None:
+    app.config["FIXED_NOW"] = datetime(2026, 12, 7, 10, 7, tzinfo=UTC)
+    make.resource(name="Hot desk", kind="desk")
+    assert 'name="until" type="time" step="900" value="11:00"' in board_page(app, make)

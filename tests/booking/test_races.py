@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from booking.extensions import db
 from booking.models import OCCUPYING, Booking, Resource
-from booking.services import bookings
+from booking.services.reservations import bookings
 from rules import Claim, Interval, Target, usage_profile
 from tests.conftest import Factory, at, iso
 

@@ -456,7 +456,7 @@ def test_search_applies_the_rules_and_every_fit_it_offers_books(client: FlaskCli
 def test_search_over_the_demo_catalogue_offers_only_bookable_fits(
     app: Flask, client: FlaskClient, make: Factory
 ):
-    from booking.services.seeding import seed_demo
+    from booking.seeding import seed_demo
 
     with app.app_context():
         seed_demo("test", NOW)
@@ -479,8 +479,8 @@ def test_search_over_the_demo_catalogue_offers_only_bookable_fits(
 
 def test_the_search_document_is_what_its_schema_describes(app: Flask, make: Factory):
     from booking.schemas.availability import SearchResultSchema, dump_search_result
-    from booking.services.availability import search_availability
-    from booking.services.resources import ResourceFilter
+    from booking.services.catalogue.resources import ResourceFilter
+    from booking.services.finding.availability import search_availability
     from rules import Interval
 
     user = make.user()

@@ -106,7 +106,7 @@ def test_an_unknown_address_is_checked_against_a_hash_too(
     app: Flask, make: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """So refusing it takes as long as refusing a wrong password."""
-    from booking.services import passwords
+    from booking.services.people import passwords
 
     checked: list[str] = []
     real = passwords.check_password_hash

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from booking.services.seeding import DemoUser, seed_demo
+from booking.seeding import DemoUser, seed_demo
 from tests.conftest import NOW, app_for, migrate
 
 HERE = Path(__file__).resolve().parent

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Booking, Closure
-from booking.services.bookings import BookingDraft, create_booking
+from booking.services.reservations.bookings import BookingDraft, create_booking
 from tests.browser.conftest import Site, check_page, sign_in
 from tests.browser.test_reception_pages import user_named
 from tests.browser.test_tenant_pages import resource_named

@@ -75,7 +75,7 @@ def test_a_taken_slot_offers_alternatives_booked_in_one_click(page, site: Site):
     other = "cara"  # another tenant books the room first
     with site.app.app_context():
         from booking.models import User
-        from booking.services.bookings import BookingDraft, create_booking
+        from booking.services.reservations.bookings import BookingDraft, create_booking
 
         cara = db.session.scalar(select(User).where(User.email == site.people[other].email))
         create_booking(
@@ -104,7 +104,7 @@ def test_a_tenant_never_sees_another_tenants_booking(page, site: Site):
     lab = resource_named(site, "Digital Lab 2.05")
     with site.app.app_context():
         from booking.models import User
-        from booking.services.bookings import BookingDraft, create_booking
+        from booking.services.reservations.bookings import BookingDraft, create_booking
 
         cara = db.session.scalar(select(User).where(User.email == site.people["cara"].email))
         secret = create_booking(

@@ -23,6 +23,7 @@ from rules import (
     bookable_time,
     check_request,
     claims_window,
+    closing_time,
     decide,
     effective_rules,
     find_availability,
@@ -180,3 +181,19 @@ def test_a_single_unit_resource_is_busy_exactly_where_a_pool_of_one_is(s: dict[s
     doubled = [Claim(c.resource_id, c.interval, 2, c.booking_id) for c in s["claims"]]
     pool = find_availability(Target(1, quantity=2), doubled, s["window"], None, rules)
     assert single.busy == pool.busy
+
+
+def test_closing_time_is_the_end_of_the_opening_hours_now_in_local_time() -> None:
+    hours = {"mon": ["08:00-12:00", "13:00-18:30"], "sun": ["10:00-16:00"]}
+    rules = effective_rules([Layer(None, {"opening_hours": hours})])
+    monday = datetime(2026, 12, 7, 9, 15, tzinfo=UTC)  # 09:15 in London (GMT)
+    assert closing_time(rules, monday, LONDON) == datetime(2026, 12, 7, 12, tzinfo=UTC)
+    lunch = datetime(2026, 12, 7, 12, 30, tzinfo=UTC)
+    assert closing_time(rules, lunch, LONDON) is None  # closed now
+    afternoon = datetime(2026, 12, 7, 18, 29, tzinfo=UTC)
+    assert closing_time(rules, afternoon, LONDON) == datetime(2026, 12, 7, 18, 30, tzinfo=UTC)
+    # the day the clocks go forward: 16:00 in London is 15:00 UTC
+    change_day = datetime(2027, 3, 28, 10, tzinfo=UTC)
+    assert closing_time(rules, change_day, LONDON) == datetime(2027, 3, 28, 15, tzinfo=UTC)
+    always_open = effective_rules([Layer(None, {})])
+    assert closing_time(always_open, monday, LONDON) is None

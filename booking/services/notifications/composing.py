@@ -17,15 +17,9 @@ from typing import Any, Literal
 from flask import current_app
 
 from booking.models import Booking, Series
-from booking.services.feed_content import (
-    booking_event,
-    ended_series_event,
-    location_of,
-    series_feed_event,
-)
-from booking.services.layout import Layout
+from booking.services.catalogue import Layout, site_zone
+from booking.services.feeds import booking_event, ended_series_event, location_of, series_feed_event
 from booking.services.notifications.audience import CANCELLING, Kind, Person
-from booking.services.rulebook import site_zone
 from calendars.feed import CANCELLED, FeedEvent, FeedSeries
 from calendars.invitations import Address, build_invitation
 

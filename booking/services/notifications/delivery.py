@@ -30,12 +30,12 @@ from typing import Any, Protocol, cast
 from flask import Flask, current_app
 
 from booking.models import Notification
+from booking.services.core import transactional
 from booking.services.notifications import outbox, preferences
 from booking.services.notifications.audience import Kind
 from booking.services.notifications.composing import intro, site_url
 from booking.services.notifications.recording import write_recorded
 from booking.services.notifications.reminders import write_due_reminders
-from booking.services.transactions import transactional
 
 #: Messages claimed and sent over one connection at a time.
 BATCH = 100

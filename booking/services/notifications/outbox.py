@@ -28,9 +28,9 @@ from booking.access import require
 from booking.errors import NotFoundError, StateConflictError
 from booking.extensions import db
 from booking.models import Notification, User
+from booking.services.core import transactional
 from booking.services.notifications.audience import Kind, Person
 from booking.services.notifications.composing import Content
-from booking.services.transactions import transactional
 
 #: How long a claimed message stays with its sender before another may take it.
 LEASE = timedelta(minutes=5)

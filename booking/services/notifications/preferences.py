@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from booking.errors import NotFoundError
 from booking.extensions import db
 from booking.models import TOPICS, Preferences, User
-from booking.services.transactions import transactional
+from booking.services.core import transactional
 
 _SALT = "booking.unsubscribe"
 

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from booking.events import BookingsEvent
 from booking.extensions import db
 from booking.models import Booking
-from booking.services.layout import read_layout
+from booking.services.catalogue import read_layout
 from booking.services.notifications.audience import audience
 from booking.services.notifications.outbox import claim_ids
 from booking.services.notifications.writing import current_bookings, people, write_for

@@ -31,7 +31,7 @@ from booking.events import (
 )
 from booking.extensions import db
 from booking.models import TOPICS, Booking, Preferences, Series, User
-from booking.services.layout import Layout, read_layout
+from booking.services.catalogue import Layout, read_layout
 from booking.services.notifications import composing, outbox
 from booking.services.notifications.audience import Kind, Person, audience
 

@@ -1,0 +1,29 @@
+"""The databases every bench runs on, one after the other: SQLite in a temporary folder
+and a throwaway PostgreSQL server (``--only`` picks one)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.postgres import throwaway_server  # noqa: E402
+
+
+def add_only_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+
+
+def each_database(only: str | None) -> Iterator[tuple[str, str]]:
+    """(name, URL) of each database to run on, each torn down once it has been used."""
+    with ExitStack() as stack:
+        if only != "postgresql":
+            folder = stack.enter_context(tempfile.TemporaryDirectory())
+            yield "SQLite", f"sqlite:///{folder}/bench.db"
+        if only != "sqlite":
+            yield "PostgreSQL", stack.enter_context(throwaway_server())

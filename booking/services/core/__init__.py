@@ -1,0 +1,46 @@
+"""The shared kernel every area stands on: one transaction per use case, the audit trail, who
+may see which booking, and the one SQL definition of overlapping and occupying time."""
+
+from booking.services.core import audit
+from booking.services.core.access import (
+    require_booking_for,
+    visible_booking,
+    visible_bookings,
+    visible_to,
+)
+from booking.services.core.claims import (
+    busy_time,
+    claims_and_lapsed_holds,
+    indexed_overlap,
+    is_occupying,
+    load_claims,
+    lock_blocking_path,
+    lock_blocking_path_ids,
+    occupying,
+    overlapping,
+    related_bookings,
+    spans_overlap,
+    target_of,
+)
+from booking.services.core.transactions import transactional
+
+__all__ = [
+    "audit",
+    "busy_time",
+    "claims_and_lapsed_holds",
+    "indexed_overlap",
+    "is_occupying",
+    "load_claims",
+    "lock_blocking_path",
+    "lock_blocking_path_ids",
+    "occupying",
+    "overlapping",
+    "related_bookings",
+    "require_booking_for",
+    "spans_overlap",
+    "target_of",
+    "transactional",
+    "visible_booking",
+    "visible_bookings",
+    "visible_to",
+]

@@ -1,0 +1,192 @@
+"""Free and busy time under the rules: of one resource, and a search across the catalogue.
+
+Free time is what a booking may take: open by the rules (opening hours, closures, bank
+holidays, notice and advance) and clear of other bookings with their buffers and the
+resource's own. A search's ``first_fit`` is a booking the caller could make as offered;
+quotas are left to the booking itself, as they depend on what else is booked.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from booking.access import require
+from booking.extensions import db
+from booking.models import Booking, Closure, User
+from booking.services.catalogue import (
+    ResourceFilter,
+    ResourceSummary,
+    RuleBook,
+    certifications_of,
+    circumstances_for,
+    get_resource,
+    list_resource_summaries,
+    read_layout,
+    rules_of,
+    site_zone,
+)
+from booking.services.core import load_claims, overlapping, related_bookings, target_of
+from rules import (
+    Availability,
+    Circumstances,
+    Claim,
+    Interval,
+    RuleSet,
+    Target,
+    bank_holidays,
+    bookable_time,
+    claims_window,
+    find_availability,
+    first_fit,
+)
+from rules import Closure as ClosedTime
+from rules.policies import check_certification
+
+
+def resource_availability(
+    actor: User, resource_id: int, window: Interval, now: datetime
+) -> Availability:
+    """Free, busy and closed time of one resource; one that cannot be booked is never free."""
+    require(actor, "see_catalogue")
+    resource = get_resource(resource_id)
+    rules = rules_of(resource)
+    context = circumstances_for(resource, rules, window, now)
+    claims = load_claims(related_bookings(resource), claims_window(window, rules), now)
+    open_time = bookable_time(rules, window, context) if resource.bookable else []
+    return find_availability(target_of(resource), claims, window, open_time, rules)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A resource with free time in the searched window, and its earliest fit."""
+
+    resource: ResourceSummary
+    availability: Availability
+    first_fit: Interval
+
+
+def _closures(window: Interval) -> dict[int | None, list[ClosedTime]]:
+    found: dict[int | None, list[ClosedTime]] = defaultdict(list)
+    query = select(Closure.resource_id, Closure.start, Closure.end, Closure.reason).where(
+        overlapping(Closure.start, Closure.end, window)
+    )
+    for rid, start, end, reason in db.session.execute(query):
+        found[rid].append(ClosedTime(Interval(start, end), reason))
+    return found
+
+
+def _claims_by_resource(
+    of: Collection[int] | None, window: Interval, now: datetime
+) -> dict[int, list[Claim]]:
+    claims: dict[int, list[Claim]] = defaultdict(list)
+    condition = None if of is None else Booking.resource_id.in_(of)
+    for claim in load_claims(condition, window, now):
+        claims[claim.resource_id].append(claim)
+    return claims
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A resource the search may offer, with what its free time depends on."""
+
+    resource: ResourceSummary
+    rules: RuleSet
+    context: Circumstances
+    open_time: list[Interval]
+    related: list[int]
+
+    @property
+    def earliest(self) -> tuple[datetime, str, int]:
+        """The best rank its fit could have: no fit starts before the resource opens."""
+        return (self.open_time[0].start, self.resource.name, self.resource.id)
+
+
+def _rank(match: Match) -> tuple[datetime, str, int]:
+    return (match.first_fit.start, match.resource.name, match.resource.id)
+
+
+def _stage(
+    resources: Sequence[ResourceSummary], window: Interval, now: datetime
+) -> list[_Candidate]:
+    """The resources that open during ``window``, in order of the earliest they open."""
+    book, layout = RuleBook.read(), read_layout()
+    zone = site_zone()
+    holidays = bank_holidays(window, zone)
+    closures = _closures(window)
+    # The circumstances and open time depend only on the rules and the closures, which
+    # most resources share: each distinct pair is worked out once.
+    shared: dict[tuple[int, tuple[ClosedTime, ...]], tuple[Circumstances, list[Interval]]] = {}
+    staged = []
+    for resource in resources:
+        ancestors = resource.ancestor_ids
+        rules = book.rules_for(resource.id)
+        shut = tuple(c for rid in (None, *ancestors, resource.id) for c in closures.get(rid, ()))
+        key = (id(rules), shut)
+        if key not in shared:
+            days_off = holidays if rules.closed_on_bank_holidays else {}
+            context = Circumstances(now, zone, days_off, shut)
+            shared[key] = (context, bookable_time(rules, window, context))
+        context, open_time = shared[key]
+        if open_time:
+            related = layout.related(resource.id)
+            staged.append(_Candidate(resource, rules, context, open_time, related))
+    staged.sort(key=lambda candidate: candidate.earliest)
+    return staged
+
+
+def search_availability(
+    actor: User,
+    window: Interval,
+    duration: timedelta,
+    filters: ResourceFilter,
+    now: datetime,
+    limit: int = 50,
+) -> list[Match]:
+    """Bookable resources matching ``filters`` where ``actor`` can book ``duration``.
+
+    Ordered by earliest fit, then name; at most ``limit``. Resources are examined in
+    the order they open, and the search stops once ``limit`` fits are found that no
+    resource left could beat, reading the bookings of only the resources it examines
+    (in batches). Rules and the hierarchy are applied in memory. A resource needing a
+    certification the caller lacks is left out.
+    """
+    resources = list_resource_summaries(replace(filters, bookable=True))
+    staged = _stage(resources, window, now)
+    before = max((c.rules.buffer_before for c in staged), default=timedelta(0))
+    after = max((c.rules.buffer_after for c in staged), default=timedelta(0))
+    claims_span = window.padded(before, after)
+    batch_size = max(limit + limit // 4, 64)
+    certifications: dict[str, date | None] | None = None
+    matches: list[Match] = []
+    for first in range(0, len(staged), batch_size):
+        batch = staged[first : first + batch_size]
+        if len(matches) >= limit and batch[0].earliest > _rank(matches[-1]):
+            break
+        whole = first == 0 and len(batch) == len(staged)
+        ids = None if whole else {rid for candidate in batch for rid in candidate.related}
+        claims = _claims_by_resource(ids, claims_span, now)
+        for candidate in batch:
+            if len(matches) >= limit and candidate.earliest > _rank(matches[-1]):
+                break
+            resource, rules, context = candidate.resource, candidate.rules, candidate.context
+            mine = [c for rid in candidate.related for c in claims.get(rid, ())]
+            target = Target(resource.id, resource.quantity)
+            availability = find_availability(target, mine, window, candidate.open_time, rules)
+            fit = first_fit(availability, duration, rules, context)
+            if fit is None:
+                continue
+            if rules.required_certification:
+                if certifications is None:
+                    certifications = certifications_of(actor)
+                held = replace(context, certifications=certifications)
+                if check_certification(fit, rules, held):
+                    continue
+            insort(matches, Match(resource, availability, fit), key=_rank)
+            del matches[limit:]
+    return matches

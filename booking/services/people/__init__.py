@@ -1,0 +1,49 @@
+"""People: tenants and users, API tokens, passwords, sign-in and sessions."""
+
+from booking.services.people.auth import (
+    TOKEN_PREFIX,
+    authenticate,
+    digest,
+    issue_token,
+    issue_token_for_email,
+    revoke_token,
+)
+from booking.services.people.passwords import (
+    SignInRefusedError,
+    TooManyAttemptsError,
+    end_sessions,
+    set_password,
+    set_password_now,
+    sign_in,
+)
+from booking.services.people.users import (
+    add_user,
+    create_tenant,
+    create_user,
+    create_user_from_cli,
+    get_user,
+    list_tenants,
+    list_users,
+)
+
+__all__ = [
+    "SignInRefusedError",
+    "TOKEN_PREFIX",
+    "TooManyAttemptsError",
+    "add_user",
+    "authenticate",
+    "create_tenant",
+    "create_user",
+    "create_user_from_cli",
+    "digest",
+    "end_sessions",
+    "get_user",
+    "issue_token",
+    "issue_token_for_email",
+    "list_tenants",
+    "list_users",
+    "revoke_token",
+    "set_password",
+    "set_password_now",
+    "sign_in",
+]

@@ -1,0 +1,99 @@
+"""The pages' forms: what a person typed, read and checked in one place, each problem in
+words next to its field. Times typed are local times of the site, checked as the API
+checks them (``rules.localtime``): a time the clocks skip is refused, never guessed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired
+
+from booking.services.catalogue import site_zone
+from booking.services.reservations import BookingDraft, SeriesDraft
+from rules.localtime import LocalTimeError, localize
+from rules.recurrence import weekly_rule
+
+#: The repeats the form offers, as weeks between dates.
+REPEATS = {"weekly": 1, "fortnightly": 2}
+MOST_PEOPLE = 100_000
+
+
+def _stripped(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _add(field: StringField, problem: str) -> None:
+    field.errors = [*field.errors, problem]
+
+
+class BookingForm(FlaskForm):
+    """The booking form: a title, a local date with start and end times, optional people,
+    and an optional weekly or fortnightly repeat up to a date."""
+
+    class Meta:
+        csrf = False  # CSRFProtect has checked every POST before the view runs
+
+    title = StringField(filters=[_stripped], validators=[DataRequired("Give the booking a title.")])
+    date = StringField(filters=[_stripped])
+    start = StringField(filters=[_stripped])
+    end = StringField(filters=[_stripped])
+    attendees = StringField(filters=[_stripped])
+    repeat = StringField(filters=[_stripped], default="none")
+    until = StringField(filters=[_stripped])
+
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    people: int | None = None
+    rule: str | None = None
+
+    def values(self) -> dict[str, str]:
+        """What was typed, to show the form again."""
+        return {name: field.data or "" for name, field in self._fields.items()}
+
+    def problems(self) -> dict[str, list[str]]:
+        return {name: list(errors) for name, errors in self.errors.items() if name is not None}
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        super().validate(extra_validators)
+        self.starts_at = self._when(self.start)
+        self.ends_at = self._when(self.end)
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            _add(self.end, "The end must be after the start.")
+        if self.attendees.data:
+            number = self.attendees.data
+            self.people = int(number) if number.isdigit() else None
+            if self.people is None or not 1 <= self.people <= MOST_PEOPLE:
+                _add(self.attendees, "A number of people, 1 or more.")
+        if self.repeat.data in REPEATS:
+            try:
+                last = date.fromisoformat(self.until.data or "")
+                self.rule = weekly_rule(REPEATS[self.repeat.data], last)
+            except ValueError:
+                _add(self.until, "Give the last date the booking repeats on.")
+        return not self.problems()
+
+    def _when(self, clock: StringField) -> datetime | None:
+        try:
+            naive = datetime.combine(
+                date.fromisoformat(self.date.data or ""), time.fromisoformat(clock.data or "")
+            )
+            return localize(naive, site_zone())
+        except ValueError as error:
+            message = str(error) if isinstance(error, LocalTimeError) else "Give a date and a time."
+            _add(clock, message)
+            return None
+
+    def draft(self, resource_id: int) -> BookingDraft | SeriesDraft:
+        """What to book, once the form is valid: one booking, or a series with its rule."""
+        assert self.starts_at is not None and self.ends_at is not None
+        title = self.title.data or ""
+        if self.rule is None:
+            return BookingDraft(
+                resource_id, self.starts_at, self.ends_at, title, attendees=self.people
+            )
+        return SeriesDraft(
+            resource_id, self.starts_at, self.ends_at, title, attendees=self.people, rule=self.rule
+        )
