@@ -55,6 +55,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/floor.py
 	$(BIN)/python bench/notifications.py
+	$(BIN)/python bench/waitlist.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/calendars/node_modules tests/browser/node_modules test-artifacts

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -27,3 +27,13 @@ def each_database(only: str | None) -> Iterator[tuple[str, str]]:
             yield "SQLite", f"sqlite:///{folder}/bench.db"
         if only != "sqlite":
             yield "PostgreSQL", stack.enter_context(throwaway_server())
+
+
+def run_on_each(doc: str, run: Callable[[str, str, int], None], runs: int) -> None:
+    """The command line of a bench that times ``runs`` runs (``--runs``) on each database."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=runs)
+    add_only_option(parser)
+    args = parser.parse_args()
+    for name, url in each_database(args.only):
+        run(name, url, args.runs)

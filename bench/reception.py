@@ -12,7 +12,6 @@ Usage: ``python bench/reception.py [--runs N] [--only sqlite|postgresql]``.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from databases import add_only_option, each_database  # noqa: E402
+from databases import run_on_each  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
 from booking import create_app  # noqa: E402
@@ -157,12 +156,7 @@ def run(name: str, url: str, runs: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=30)
-    add_only_option(parser)
-    args = parser.parse_args()
-    for name, url in each_database(args.only):
-        run(name, url, args.runs)
+    run_on_each(__doc__ or "", run, runs=30)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "API_MAX_WINDOW_DAYS": 366,
     "API_PAGE_SIZE": 500,
     "BOOKINGS_HOLD_FOR": "PT15M",
+    "WAITLIST_OFFER_FOR": "PT30M",
     "BOOKINGS_APPROVE_WITHIN": "P3D",
     "RECEPTION_CHECK_IN_FROM": "PT15M",
     "SCHEDULER_EVERY": "PT1M",
@@ -67,6 +68,7 @@ CHOICES = {"MAIL_BACKEND": ("smtp", "file"), "MAIL_TLS": ("none", "starttls", "s
 #: Settings that are ISO 8601 durations.
 DURATIONS = (
     "BOOKINGS_HOLD_FOR",
+    "WAITLIST_OFFER_FOR",
     "BOOKINGS_APPROVE_WITHIN",
     "RECEPTION_CHECK_IN_FROM",
     "SCHEDULER_EVERY",

@@ -77,11 +77,15 @@ class BookingConflictError(DomainError):
         self,
         conflicts: Sequence[Mapping[str, Any]],
         alternatives: Sequence[Mapping[str, Any]] = (),
+        *,
+        waitlist: bool = False,
     ) -> None:
+        extra: dict[str, Any] = {"waitlist": True} if waitlist else {}
         super().__init__(
             "The resource, or a resource it shares space with, is booked for part of that time.",
             conflicts=list(conflicts),
             alternatives=list(alternatives),
+            **extra,
         )
 
 

@@ -27,6 +27,7 @@ Handler = Callable[[Any], None]
 
 _PENDING = "booking.events.pending"
 _DONE = "booking.events.done"
+_KEPT = "booking.events.kept"
 _in_transaction: dict[type[DomainEvent], list[Handler]] = defaultdict(list)
 _after_commit: dict[type[DomainEvent], list[Handler]] = defaultdict(list)
 
@@ -108,6 +109,14 @@ class BookingsCompleted(BookingsEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class WaitlistOffered(BookingsEvent):
+    """Freed time offered to someone waiting for it: a held booking kept for them
+    (``entry_id`` is their waitlist entry)."""
+
+    entry_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class TimeFreed(DomainEvent):
     """Time a booking held on a resource is free again (cancelled, moved, cut short...):
     ``[start, end)``, occupied time including buffers, never before the event."""
@@ -146,9 +155,13 @@ def paused(handler: Handler, event_type: type[DomainEvent]) -> Iterator[None]:
         _in_transaction[event_type].append(handler)
 
 
-def publish(event: DomainEvent) -> None:
-    """Say that ``event`` happened in the current transaction."""
+def publish(event: DomainEvent, *made: object) -> None:
+    """Say that ``event`` happened in the current transaction; ``made`` are rows it
+    made, kept in the session until the commit so later subscribers find them there
+    instead of reading them again (the session holds clean rows only weakly)."""
     db.session.info.setdefault(_PENDING, []).append(event)
+    if made:
+        db.session.info.setdefault(_KEPT, []).extend(made)
 
 
 def _handlers(
@@ -174,6 +187,7 @@ def dispatch_after_commit() -> None:
     """Run the after-commit subscribers of the events of the transaction that just
     committed."""
     done: list[DomainEvent] = db.session.info.pop(_DONE, [])
+    db.session.info.pop(_KEPT, None)
     for event in done:
         for handler in _handlers(_after_commit, event):
             handler(event)
@@ -183,3 +197,4 @@ def discard() -> None:
     """Forget the events of a transaction that rolled back."""
     db.session.info.pop(_PENDING, None)
     db.session.info.pop(_DONE, None)
+    db.session.info.pop(_KEPT, None)

@@ -14,6 +14,7 @@ from booking.api import (
     policies,
     resources,
     series,
+    waitlist,
 )
 from booking.extensions import api
 from booking.schemas.fields import MAX_ID, Duration
@@ -28,6 +29,7 @@ BLUEPRINTS = (
     occupancy.blp,
     feeds.blp,
     notifications.blp,
+    waitlist.blp,
 )
 
 

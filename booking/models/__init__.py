@@ -20,6 +20,7 @@ from booking.models.people import (
 from booking.models.policies import Certification, Closure
 from booking.models.resources import KINDS, Resource
 from booking.models.series import Series
+from booking.models.waitlist import WAITLIST_STATUSES, WaitlistEntry
 
 __all__ = [
     "DELIVERY_STATUSES",
@@ -43,5 +44,7 @@ __all__ = [
     "SignInAttempt",
     "Tenant",
     "User",
+    "WAITLIST_STATUSES",
+    "WaitlistEntry",
 ]
 import booking.models.sequencing  # noqa: E402,F401 - registers the listener

@@ -17,6 +17,7 @@ from booking.web import (  # noqa: F401 - their views join blp
     reception,
     signing_in,
     staff,
+    waiting,
 )
 from booking.web.blueprint import blp
 from booking.web.session import register_session

@@ -167,7 +167,7 @@ def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
         flash("Booked. It is in your bookings below.")
         return redirect(url_for("web.booking_page", booking_id=made.id))
     except REFUSALS as refused:
-        errors, refusal = _told(refused)
+        errors, refusal = _told(refused, draft)
     page = render_template(
         "book.html", resource=resource, form=form.values(), errors=errors, refusal=refusal
     )
@@ -178,7 +178,9 @@ def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
 REFUSALS = (InvalidFieldsError, RuleViolationError, BookingConflictError, SeriesRefusedError)
 
 
-def _told(refused: DomainError) -> tuple[dict[str, list[str]], dict[str, Any]]:
+def _told(
+    refused: DomainError, draft: BookingDraft | SeriesDraft
+) -> tuple[dict[str, list[str]], dict[str, Any]]:
     """A refusal as the form shows it: problems by field, or reasons (and alternatives)."""
     if isinstance(refused, InvalidFieldsError):
         return {key: list(value) for key, value in refused.extra["errors"].items()}, {}
@@ -186,7 +188,10 @@ def _told(refused: DomainError) -> tuple[dict[str, list[str]], dict[str, Any]]:
         return {}, {"reasons": [v["message"] for v in refused.extra["violations"]]}
     if isinstance(refused, BookingConflictError):
         offers = _alternatives(refused.extra.get("alternatives", []))
-        return {}, {"reasons": ["That time is already booked."], "alternatives": offers}
+        told = {"reasons": ["That time is already booked."], "alternatives": offers}
+        if refused.extra.get("waitlist"):
+            told["waitlist"] = {"start": draft.start, "end": draft.end}
+        return {}, told
     return {}, {"reasons": [refused.detail], "occurrences": refused.extra["occurrences"]}
 
 

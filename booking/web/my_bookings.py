@@ -80,6 +80,7 @@ def booking_page(booking_id: int) -> str:
         resource=get_resource(booking.resource_id),
         checkable=_checkable(booking, now()),
         open_statuses=OCCUPYING,
+        now=now(),
     )
 
 

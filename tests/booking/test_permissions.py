@@ -42,6 +42,7 @@ class World:
     pending: Booking
     closure_id: int
     failed_message: int
+    entry_id: int
 
 
 @pytest.fixture
@@ -91,6 +92,8 @@ def world(client: FlaskClient, make: Factory) -> World:
         db.session.add(message)
         db.session.commit()
         failed_message = message.id
+    waiting = client.post("/api/v1/waitlist", json=new_booking_at(room.id, at(1, 9), at(1, 10)),
+                          headers=headers["owner"])  # fmt: skip
     return World(
         client,
         users,
@@ -102,7 +105,12 @@ def world(client: FlaskClient, make: Factory) -> World:
         pending,
         closure.get_json()["id"],
         failed_message,
+        waiting.get_json()["id"],
     )
+
+
+def new_booking_at(resource_id: int, start: Any, end: Any) -> dict[str, Any]:
+    return {"resource_id": resource_id, "start": iso(start), "end": iso(end), "title": "t"}
 
 
 def new_booking(w: World, **extra: Any) -> dict[str, Any]:
@@ -338,6 +346,26 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
         lambda w, c: w.client.get("/api/v1/notifications", headers=w.headers[c]),
         {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
     ),
+    "join the waitlist": (
+        lambda w, c: w.client.post(
+            "/api/v1/waitlist",
+            json=new_booking_at(w.room.id, at(1, 9), at(1, 10)),
+            headers=w.headers[c],
+        ),
+        {**dict.fromkeys(CALLERS, 201), "owner": 409},  # the owner is waiting already
+    ),
+    "list the waitlist": (
+        lambda w, c: w.client.get("/api/v1/waitlist", headers=w.headers[c]),
+        dict.fromkeys(CALLERS, 200),
+    ),
+    "read the owner's waitlist entry": (
+        lambda w, c: w.client.get(f"/api/v1/waitlist/{w.entry_id}", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 200), "mate": 404, "admin_B": 404, "member_B": 404},
+    ),
+    "take the owner off the waitlist": (
+        lambda w, c: w.client.delete(f"/api/v1/waitlist/{w.entry_id}", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 200), "mate": 404, "admin_B": 404, "member_B": 404},
+    ),
     "retry a failed message": (
         lambda w, c: w.client.post(
             f"/api/v1/notifications/{w.failed_message}/retry", headers=w.headers[c]
@@ -409,3 +437,28 @@ def test_missing_or_invalid_token_is_401(client: FlaskClient, header):
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert response.content_type == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("caller", "sees"),
+    [
+        ("admin", {"owner", "mate", "member_B"}),
+        ("reception", {"owner", "mate", "member_B"}),
+        ("admin_A", {"owner", "mate"}),
+        ("mate", {"mate"}),
+        ("member_B", {"member_B"}),
+    ],
+)
+def test_waitlist_shows_only_what_the_caller_may_see(world: World, caller, sees):
+    for name in ("mate", "member_B"):
+        joined = world.client.post(
+            "/api/v1/waitlist",
+            json=new_booking_at(world.room.id, at(1, 9), at(1, 10)),
+            headers=world.headers[name],
+        )
+        assert joined.status_code == 201
+    listed = world.client.get("/api/v1/waitlist", headers=world.headers[caller]).get_json()
+    waiting = {
+        name for name, user in world.users.items() for e in listed if e["user_id"] == user.id
+    }
+    assert waiting == sees

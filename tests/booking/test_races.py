@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from booking.extensions import db
-from booking.models import OCCUPYING, Booking, Resource
+from booking.models import OCCUPYING, Booking, Resource, WaitlistEntry
 from booking.services.reservations import bookings
 from rules import Claim, Interval, Target, usage_profile
 from tests.conftest import Factory, at, iso
@@ -167,3 +167,66 @@ def test_a_resource_changed_while_a_booking_is_read_is_judged_as_it_now_is(
     assert response.status_code == 409, response.json
     assert response.json["code"] == "booking_conflict"
     assert len(occupying(app)) == before  # nothing was written
+
+
+def waiting(app: Flask) -> dict[int, str]:
+    with app.app_context():
+        return dict(db.session.execute(select(WaitlistEntry.id, WaitlistEntry.status)).all())
+
+
+def join_waitlist(client: Any, headers: dict[str, str], resource_id: int, day: int, **extra: Any):
+    answer = client.post("/api/v1/waitlist", json=body(resource_id, day, **extra), headers=headers)
+    assert answer.status_code == 201, answer.get_json()
+    return answer.get_json()["id"]
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_a_hand_over_racing_direct_bookings_gives_the_time_once(app, make: Factory, round_):
+    """The owner cancels while 15 people try to book the time and 3 wait for it: the
+    time goes to exactly one of them, by an offer or a booking, never to two."""
+    scope = make.resource(name="Confocal", kind="equipment")
+    day = 1 + round_
+    owner = make.headers(make.user())
+    client = app.test_client()
+    booked = client.post("/api/v1/bookings", json=body(scope.id, day), headers=owner).get_json()
+    entries = [join_waitlist(client, make.headers(make.user()), scope.id, day) for _ in range(3)]
+    racers: list[tuple[Any, ...]] = [(owner, None, f"/api/v1/bookings/{booked['id']}/cancel")]
+    racers += [(make.headers(make.user()), body(scope.id, day)) for _ in range(15)]
+    statuses = race(app, racers)
+    assert statuses[0] == 200
+    rows = [b for b in occupying(app) if b.resource_id == scope.id]
+    assert len(rows) == 1, [(b.status, b.user_id) for b in rows]
+    lines = waiting(app)
+    if rows[0].status == "held":  # the first in line was offered it before any booking
+        assert Counter(statuses[1:]) == {409: 15}
+        assert [lines[e] for e in entries] == ["offered", "waiting", "waiting"]
+    else:
+        assert Counter(statuses[1:]) == {201: 1, 409: 14}
+        assert [lines[e] for e in entries] == ["waiting"] * 3
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_two_cancellations_racing_never_overfill_a_pool(app, make: Factory, round_):
+    """Two bookings of a pool of two cancelled at once: each hand-over offers what is
+    free after the other's, so the pool never holds more than two."""
+    pool = make.resource(name="Hot desks", kind="desk", quantity=2)
+    day = 1 + round_
+    client = app.test_client()
+    owners = [make.headers(make.user()) for _ in range(2)]
+    made = [
+        client.post("/api/v1/bookings", json=body(pool.id, day), headers=h).get_json()
+        for h in owners
+    ]
+    for units in (2, 1, 1, 1):
+        join_waitlist(client, make.headers(make.user()), pool.id, day, units=units)
+    racers: list[tuple[Any, ...]] = [
+        (h, None, f"/api/v1/bookings/{b['id']}/cancel") for h, b in zip(owners, made, strict=True)
+    ]
+    assert race(app, racers) == [200, 200]
+    rows = [b for b in occupying(app) if b.resource_id == pool.id]
+    claims = [Claim(pool.id, Interval(b.occupied_start, b.occupied_end), b.units) for b in rows]
+    window = Interval(at(1, 0), at(30, 0))
+    assert max(u.units for u in usage_profile(Target(pool.id, 2), claims, window)) == 2
+    assert {b.status for b in rows} == {"held"}
+    offered = [s for s in waiting(app).values() if s == "offered"]
+    assert len(offered) == len(rows) >= 1

@@ -22,6 +22,7 @@ Kind = Literal[
     "expired",  # not approved in time
     "released",  # a no-show
     "reminder",
+    "offered",  # freed time held for someone on the waitlist
 ]
 
 #: The preference (``/me/preferences``) that lets a person refuse each kind.
@@ -35,6 +36,7 @@ TOPIC_OF: Mapping[Kind, str] = {
     "expired": "changes",
     "released": "changes",
     "reminder": "reminders",
+    "offered": "waitlist",
 }
 #: Kinds that remove the event from calendars (iTIP ``METHOD:CANCEL``).
 CANCELLING: frozenset[Kind] = frozenset({"cancelled", "rejected", "expired", "released"})

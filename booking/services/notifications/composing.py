@@ -34,6 +34,7 @@ VERBS: dict[Kind, str] = {
     "expired": "Not approved in time",
     "released": "Released as a no-show",
     "reminder": "Reminder",
+    "offered": "Free for you",
 }
 #: The first line of each kind's message; ``{asked_by}`` is whom a booking is for.
 INTROS: dict[Kind, str] = {
@@ -49,6 +50,8 @@ INTROS: dict[Kind, str] = {
     "released": "Nobody checked in for your booking in time, so it was released and its "
     "time is free again.",
     "reminder": "A reminder of your booking.",
+    "offered": "Time you were waiting for has come free, and it is held for you. Confirm it "
+    "on its page before the hold runs out, or it passes to the next person waiting.",
 }
 #: How many of a series' dates a message lists before "and N more".
 LISTED_DATES = 12
@@ -94,6 +97,12 @@ def span_words(start: datetime, end: datetime, *, zone_name: bool = True, year: 
     return f"{text} {first.tzname()}" if zone_name else text
 
 
+def instant_words(moment: datetime) -> str:
+    """``Tue 9 Mar 2027, 10:00 GMT``: a local time with its zone."""
+    local = moment.astimezone(site_zone())
+    return f"{local:%a} {local.day} {local:%b} {local.year}, {local:%H:%M} {local.tzname()}"
+
+
 def _facts(booking: Booking, layout: Layout) -> dict[str, Any]:
     return {
         "booking_id": booking.id,
@@ -104,6 +113,11 @@ def _facts(booking: Booking, layout: Layout) -> dict[str, Any]:
         "status": booking.status.replace("_", " "),
         "reason": booking.status_reason,
         "link": f"{site_url()}/bookings/{booking.id}",
+        "confirm_by": (
+            instant_words(booking.hold_expires_at)
+            if booking.status == "held" and booking.hold_expires_at is not None
+            else None
+        ),
     }
 
 

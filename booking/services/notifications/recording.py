@@ -50,12 +50,13 @@ SNAPSHOT = (
     "start",
     "end",
     "status",
+    "hold_expires_at",
     "status_reason",
     "sequence",
     "created_at",
     "updated_at",
 )
-TIMES = ("recurrence_id", "start", "end", "created_at", "updated_at", "at")
+TIMES = ("recurrence_id", "start", "end", "hold_expires_at", "created_at", "updated_at", "at")
 RECORD = insert(cast(Table, OutboxEvent.__table__))
 
 

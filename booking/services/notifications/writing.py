@@ -28,6 +28,7 @@ from booking.events import (
     BookingsExpired,
     BookingsMade,
     BookingsReleased,
+    WaitlistOffered,
 )
 from booking.extensions import db
 from booking.models import TOPICS, Booking, Preferences, Series, User
@@ -43,6 +44,7 @@ PLAIN_KINDS: dict[type[BookingsEvent], Kind] = {
     BookingsCancelled: "cancelled",
     BookingRejected: "rejected",
     BookingsReleased: "released",
+    WaitlistOffered: "offered",
 }
 OPEN = ("confirmed", "checked_in")
 #: Every event someone may hear of, by name (what the outbox records).
@@ -57,6 +59,7 @@ TOLD: dict[str, type[BookingsEvent]] = {
         BookingsCancelled,
         BookingsExpired,
         BookingsReleased,
+        WaitlistOffered,
     )
 }
 
@@ -162,6 +165,8 @@ def write_for(
             else:
                 content = composing.about_booking(kind, bookings[0], layout)
                 invitation = composing.invitation_for_booking(kind, person, bookings[0], layout)
+            if kind == "offered":
+                invitation = None  # a hold: in their calendar once they confirm it
             if kind == "approval_needed":
                 content.payload["link"] = f"{composing.site_url()}/staff/approvals"
                 content.payload["asked_by"] = asked_by.name if asked_by else None

@@ -1,5 +1,6 @@
 """Reservations: booking, changing, cancelling, series, holds, approvals, check-in and
-check-out; the judging that refuses a clash or a broken rule, and the alternatives offered."""
+check-out; the judging that refuses a clash or a broken rule, and the alternatives offered;
+the waitlist, which is handed freed time in the transaction that frees it."""
 
 from booking.services.reservations.approvals import approve_booking, expire_pending, reject_booking
 from booking.services.reservations.attendance import (
@@ -30,6 +31,14 @@ from booking.services.reservations.series import (
 )
 from booking.services.reservations.series_changes import cancel_series, update_series
 from booking.services.reservations.series_dates import SeriesView, stored_expansion
+from booking.services.reservations.waitlist import hand_over
+from booking.services.reservations.waitlist_line import (
+    Place,
+    get_entry,
+    join_waitlist,
+    leave_waitlist,
+    list_entries,
+)
 
 __all__ = [
     "BookingDraft",
@@ -48,6 +57,12 @@ __all__ = [
     "create_booking",
     "create_series",
     "expire_holds",
+    "hand_over",
+    "Place",
+    "get_entry",
+    "join_waitlist",
+    "leave_waitlist",
+    "list_entries",
     "expire_pending",
     "get_booking",
     "get_series",

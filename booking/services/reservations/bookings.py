@@ -42,6 +42,7 @@ from booking.services.reservations.attendance import (
 )
 from booking.services.reservations.judging import Judge, refuse
 from booking.services.reservations.new_bookings import (
+    details_of,
     new_booking,
     opening_status,
     record_created,
@@ -172,6 +173,7 @@ def _book(actor: User, draft: BookingDraft, setting: _Setting, now: datetime) ->
         decision,
         override=draft.override_rules,
         offer=lambda: suggest_alternatives(resource, beneficiary, request, now),
+        waitlist=not (draft.check_in or draft.hold),  # one may wait for this time instead
     )
     if draft.check_in:
         if opening_status(actor, decision) != "confirmed":
@@ -180,19 +182,13 @@ def _book(actor: User, draft: BookingDraft, setting: _Setting, now: datetime) ->
                 code="not_confirmed",
             )
         require_check_in_window(interval.start, interval.end, judge.rules, now, walk_in=True)
-    fields = {
-        "title": draft.title,
-        "notes": draft.notes,
-        "attendees": draft.attendees,
-        "units": draft.units,
-    }
     booking = new_booking(
         actor=actor,
         owner=beneficiary,
         resource=resource,
         interval=interval,
         decision=decision,
-        fields=fields,
+        fields=details_of(draft),
         now=now,
         hold=draft.hold,
     )

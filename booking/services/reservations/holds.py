@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
+from sqlalchemy import select
+
 from booking.events import BookingsExpired, publish
-from booking.models import Booking
+from booking.extensions import db
+from booking.models import Booking, WaitlistEntry
 from booking.services.core import transactional
 from booking.services.reservations.lifecycle import move_all
 
@@ -30,7 +33,23 @@ def expire_lapsed_holds(now: datetime, among: Collection[int] | None = None) -> 
     return expired
 
 
+def expire_waiting(now: datetime) -> int:
+    """Waitlist entries still waiting when their time starts become ``expired``; how
+    many."""
+    query = select(WaitlistEntry).where(
+        WaitlistEntry.status == "waiting", WaitlistEntry.start <= now
+    )
+    entries = list(db.session.scalars(query.with_for_update()))
+    for entry in entries:
+        entry.status, entry.updated_at = "expired", now
+    return len(entries)
+
+
 @transactional
 def expire_holds(now: datetime) -> list[int]:
-    """The ``expire-holds`` job: every hold lapsed by ``now`` becomes ``expired``."""
-    return expire_lapsed_holds(now)
+    """The ``expire-holds`` job: every hold lapsed by ``now`` becomes ``expired`` (a
+    waitlist offer among them passes to the next in line), and waitlist entries whose
+    time has come are ``expired``."""
+    expired = expire_lapsed_holds(now)
+    expire_waiting(now)
+    return expired

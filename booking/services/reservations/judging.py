@@ -135,12 +135,15 @@ def refuse(
     *,
     override: bool,
     offer: Callable[[], Sequence[Mapping[str, Any]]] | None = None,
+    waitlist: bool = False,
 ) -> None:
     """Raise the refusal ``decision`` calls for: 422 for rule violations (unless
-    overridden), 409 for clashes (never overridden), with what ``offer`` suggests instead."""
+    overridden), 409 for clashes (never overridden), with what ``offer`` suggests instead
+    and, with ``waitlist``, that the caller may wait for the time instead."""
     if decision.violations and not override:
         raise RuleViolationError(
             [{"code": v.code, "message": v.message} for v in decision.violations]
         )
     if decision.conflicts:
-        raise BookingConflictError(busy_time(decision.conflicts), offer() if offer else ())
+        offers = offer() if offer else ()
+        raise BookingConflictError(busy_time(decision.conflicts), offers, waitlist=waitlist)

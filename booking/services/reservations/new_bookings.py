@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
 
@@ -33,6 +33,25 @@ def require_override(actor: User, override: bool) -> None:
     """Refuse (403) a request to override the rules from someone who may not."""
     if override:
         require(actor, "override_rules")
+
+
+class Described(Protocol):
+    """What a booking is asked for with: a draft, a series, a waitlist entry."""
+
+    title: str
+    notes: str | None
+    attendees: int | None
+    units: int
+
+
+def details_of(source: Described) -> dict[str, Any]:
+    """The fields a new booking takes from what it was asked for with."""
+    return {
+        "title": source.title,
+        "notes": source.notes,
+        "attendees": source.attendees,
+        "units": source.units,
+    }
 
 
 def hold_expiry(now: datetime) -> datetime:

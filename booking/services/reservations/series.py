@@ -32,6 +32,7 @@ from booking.services.reservations.bookings import (
 )
 from booking.services.reservations.judging import Judge, refuse
 from booking.services.reservations.new_bookings import (
+    details_of,
     new_booking,
     record_created,
     require_override,
@@ -66,14 +67,7 @@ def _occurrence(
     series: Series, interval: Interval, decision: Decision, actor: User, resource: Resource
 ) -> Booking:
     """A new booking of one of ``series``' dates (not yet added)."""
-    fields = {
-        "series_id": series.id,
-        "recurrence_id": interval.start,
-        "title": series.title,
-        "notes": series.notes,
-        "attendees": series.attendees,
-        "units": series.units,
-    }
+    fields = {"series_id": series.id, "recurrence_id": interval.start, **details_of(series)}
     return new_booking(
         actor=actor,
         owner=owner_of(series),
