@@ -13,8 +13,9 @@ from flask import Response
 JSON = "application/json"
 
 
-def json_response(data: dict[str, Any]) -> Response:
-    """``data`` (plain values: str, int, list, dict) as a JSON response."""
+def json_response(data: Any) -> Response:
+    """``data`` as a JSON response: plain values, or dataclasses of them (aware datetimes
+    written in their own zone, with its offset; dates as ``YYYY-MM-DD``)."""
     return Response(orjson.dumps(data), mimetype=JSON)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 from flask.testing import FlaskClient
 
+from booking.extensions import db
 from tests.conftest import Factory, at, iso
 
 
@@ -335,3 +336,37 @@ def test_what_blocks_a_resource_is_the_same_in_memory_and_in_sql(app, make: Fact
             )
             booked = {rid for rid in layout.related(resource.id) if layout.places[rid].bookable}
             assert in_sql == booked, resource.name
+
+
+def test_the_answers_are_what_their_declared_schemas_dump(app, make: Factory, building):
+    """The reception answers are written straight from the services' values (orjson, for
+    speed); each is what its documented schema makes of the same value, nulls and all."""
+    import orjson
+
+    from booking.models import User
+    from booking.schemas.occupancy import DaySheetSchema, OccupancySchema, RollCallSchema
+    from booking.services import reception
+
+    ana = make.user(tenant="Calder Diagnostics")
+    staff = make.user("reception")  # no tenant: a null tenant in the answers
+    b = building
+    make.booking(b["bench"], ana, at(1, 9), at(1, 12), status="checked_in", checked_in_at=at(1, 9))
+    make.booking(b["room"], staff, at(1, 10), at(1, 11), attendees=6)
+    make.booking(b["pool"], ana, at(1, 8), at(1, 9, 30), status="completed",
+                 checked_in_at=at(1, 8), checked_out_at=at(1, 9, 30))  # fmt: skip
+    summer = make.booking(
+        b["desk"], ana, at(1, 9, month=6, year=2027), at(1, 10, month=6, year=2027)
+    )
+    with app.app_context():
+        caller = db.session.get(User, staff.id)
+        seen = reception.occupancy(caller, at(1, 10, 30))
+        assert orjson.loads(orjson.dumps(seen)) == OccupancySchema().dump(seen)
+        sheet = reception.day_sheet(caller, at(1, 0).date())
+        assert sum(len(r.bookings) for r in sheet.resources) == 3
+        assert orjson.loads(orjson.dumps(sheet)) == DaySheetSchema().dump(sheet)
+        roll = reception.roll_call(caller, at(1, 10, 30))
+        assert len(roll.entries) == 1
+        assert orjson.loads(orjson.dumps(roll)) == RollCallSchema().dump(roll)
+        june = reception.day_sheet(caller, summer.start.date())  # BST: +01:00
+        [desk] = orjson.loads(orjson.dumps(june))["resources"]
+        assert desk["bookings"][0]["start"] == "2027-06-01T10:00:00+01:00"

@@ -7,7 +7,7 @@ reception's views, calendar feeds and mail to say where something is.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,12 +52,17 @@ class Layout:
             yield child
             stack.extend(self.children.get(child, ()))
 
+    def sharing_space(self, resource_id: int) -> Iterator[int]:
+        """Everything above and below ``resource_id``: a booking of one takes the other."""
+        yield from self.ancestors(resource_id)
+        yield from self.descendants(resource_id)
+
     def related(self, resource_id: int) -> list[int]:
-        """The resources whose bookings block ``resource_id``: its bookable ancestors,
-        itself and everything below it (they share its space). The in-memory twin of
-        ``core.related_bookings``, which a test holds it to."""
-        above = [a for a in self.ancestors(resource_id) if self.places[a].bookable]
-        return [*above, resource_id, *self.descendants(resource_id)]
+        """The resources whose bookings block ``resource_id``: itself and the bookable
+        ones sharing its space. The in-memory twin of ``core.related_bookings``, which a
+        test holds it to."""
+        shared = self.sharing_space(resource_id)
+        return [resource_id, *(other for other in shared if self.places[other].bookable)]
 
     def ancestors(self, resource_id: int) -> Iterable[int]:
         parent = self.places[resource_id].parent_id

@@ -3,11 +3,21 @@ typed values."""
 
 from booking.services.reception.front_desk import board
 from booking.services.reception.presence import day_sheet, occupancy, roll_call
-from booking.services.reception.results import DaySheet, Named, RollCall
+from booking.services.reception.results import (
+    DaySheet,
+    Named,
+    Occupancy,
+    Person,
+    ResourceState,
+    RollCall,
+)
 
 __all__ = [
     "DaySheet",
     "Named",
+    "Occupancy",
+    "Person",
+    "ResourceState",
     "RollCall",
     "board",
     "day_sheet",

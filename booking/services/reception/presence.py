@@ -26,14 +26,13 @@ from sqlalchemy import Row, select
 from booking.access import require
 from booking.extensions import db
 from booking.models import Booking, Tenant, User
-from booking.services.catalogue import Layout, Place, local_day, read_layout
+from booking.services.catalogue import Place, local_day, read_layout
 from booking.services.core import indexed_overlap, occupying, overlapping
 from booking.services.reception.results import (
     DaySheet,
     FloorState,
     Named,
     Occupancy,
-    Person,
     PresentBooking,
     ResourceState,
     RollCall,
@@ -42,39 +41,13 @@ from booking.services.reception.results import (
     SheetResource,
     State,
 )
+from booking.services.reception.rows import InZone, People, floor_named
 from booking.services.reservations import check_in_from
 from rules import Interval
 
 #: The statuses a day sheet shows unless asked otherwise: bookings meant to happen.
 DAY_SHEET_STATUSES = ("held", "pending", "confirmed", "checked_in", "completed", "no_show")
 INSTANT = timedelta(microseconds=1)
-
-
-class People:
-    """Each person and tenant of the rows made once (a day's bookings share a few hundred)."""
-
-    def __init__(self) -> None:
-        self.people: dict[int, Person] = {}
-        self.tenants: dict[int, Named] = {}
-
-    def person(self, row: Row[Any]) -> Person:
-        found = self.people.get(row.user_id)
-        if found is None:
-            found = self.people[row.user_id] = Person(row.user_id, row.user_name, row.user_email)
-        return found
-
-    def tenant(self, row: Row[Any]) -> Named | None:
-        if row.tenant_id is None:
-            return None
-        found = self.tenants.get(row.tenant_id)
-        if found is None:
-            found = self.tenants[row.tenant_id] = Named(row.tenant_id, row.tenant_name)
-        return found
-
-
-def _floor(layout: Layout, resource_id: int) -> Named | None:
-    floor_id = layout.places[resource_id].floor_id
-    return None if floor_id is None else Named(floor_id, layout.places[floor_id].name)
 
 
 def _booking_rows(*conditions: Any) -> Sequence[Row[*tuple[Any, ...]]]:
@@ -129,7 +102,7 @@ def occupancy(actor: User, at: datetime) -> Occupancy:
     """Per floor and bookable resource: its state at ``at``, who is there, and the
     people present on each floor and in the building."""
     require(actor, "run_reception", "see occupancy")
-    layout = read_layout()
+    layout, local = read_layout(), InZone()
     soon = Interval(at, at + check_in_from() + INSTANT)
     rows = _present(
         _booking_rows(
@@ -142,22 +115,18 @@ def occupancy(actor: User, at: datetime) -> Occupancy:
     by_resource: dict[int, list[Row[Any]]] = defaultdict(list)
     for row in rows:
         by_resource[row.resource_id].append(row)
-    blocked = {
-        place.id
-        for place in layout.places.values()
-        if place.bookable
-        and any(rid in by_resource for rid in layout.related(place.id) if rid != place.id)
-    }
+    blocked = {other for rid in by_resource for other in layout.sharing_space(rid)}
     floors: dict[int | None, list[ResourceState]] = defaultdict(list)
     for place in layout.places.values():
         if place.bookable:
-            floors[place.floor_id].append(_resource_state(place, by_resource[place.id], blocked))
+            state = _resource_state(place, by_resource[place.id], blocked, local)
+            floors[place.floor_id].append(state)
     checked_in = [row for row in rows if row.status == "checked_in"]
     present_by_floor: dict[int | None, list[Row[Any]]] = defaultdict(list)
     for row in checked_in:
         present_by_floor[layout.places[row.resource_id].floor_id].append(row)
     return Occupancy(
-        at,
+        local.at(at),
         _headcount(checked_in),
         [
             FloorState(
@@ -181,7 +150,9 @@ def _state(place: Place, rows: list[Row[Any]], blocked: set[int]) -> State:
     return "blocked" if place.id in blocked else "free"
 
 
-def _resource_state(place: Place, rows: list[Row[Any]], blocked: set[int]) -> ResourceState:
+def _resource_state(
+    place: Place, rows: list[Row[Any]], blocked: set[int], local: InZone
+) -> ResourceState:
     in_use = sum(row.units for row in rows)
     tenants = People()
     return ResourceState(
@@ -195,11 +166,11 @@ def _resource_state(place: Place, rows: list[Row[Any]], blocked: set[int]) -> Re
             PresentBooking(
                 row.id,
                 row.status,
-                row.start,
-                row.end,
+                local.at(row.start),
+                local.at(row.end),
                 row.units,
                 row.attendees,
-                row.checked_in_at,
+                local.maybe(row.checked_in_at),
                 Named(row.user_id, row.user_name),
                 tenants.tenant(row),
             )
@@ -208,17 +179,18 @@ def _resource_state(place: Place, rows: list[Row[Any]], blocked: set[int]) -> Re
     )
 
 
-def _sheet_booking(row: Row[Any], known: People) -> SheetBooking:
+def _sheet_booking(row: Row[*tuple[Any, ...]], known: People, local: InZone) -> SheetBooking:
+    (booking_id, _, status, title, start, end, units, attendees, checked_in_at) = row[:9]
     return SheetBooking(
-        row.id,
-        row.status,
-        row.title,
-        row.start,
-        row.end,
-        row.units,
-        row.attendees,
-        row.checked_in_at,
-        row.checked_out_at,
+        booking_id,
+        status,
+        title,
+        local.at(start),
+        local.at(end),
+        units,
+        attendees,
+        local.maybe(checked_in_at),
+        local.maybe(row[9]),  # checked out at
         known.person(row),
         known.tenant(row),
     )
@@ -228,7 +200,7 @@ def day_sheet(actor: User, day: date, statuses: Sequence[str] = ()) -> DaySheet:
     """The bookings of local day ``day``, by resource (ordered by floor and name), with
     their statuses; by default those meant to happen (not cancelled, rejected or expired)."""
     require(actor, "run_reception", "see the day sheet")
-    layout = read_layout()
+    layout, local = read_layout(), InZone()
     window = local_day(day)
     rows = _booking_rows(
         indexed_overlap(window),
@@ -238,7 +210,7 @@ def day_sheet(actor: User, day: date, statuses: Sequence[str] = ()) -> DaySheet:
     known = People()
     by_resource: dict[int, list[SheetBooking]] = defaultdict(list)
     for row in rows:
-        by_resource[row.resource_id].append(_sheet_booking(row, known))
+        by_resource[row.resource_id].append(_sheet_booking(row, known, local))
 
     def order(resource_id: int) -> tuple[bool, str, str]:
         place = layout.places[resource_id]
@@ -250,19 +222,19 @@ def day_sheet(actor: User, day: date, statuses: Sequence[str] = ()) -> DaySheet:
             resource_id,
             layout.places[resource_id].name,
             layout.places[resource_id].kind,
-            _floor(layout, resource_id),
+            floor_named(layout, resource_id),
             by_resource[resource_id],
         )
         for resource_id in sorted(by_resource, key=order)
     ]
     counts = dict(Counter(row.status for row in rows))
-    return DaySheet(day, window.start, window.end, counts, resources)
+    return DaySheet(day, local.at(window.start), local.at(window.end), counts, resources)
 
 
 def roll_call(actor: User, now: datetime) -> RollCall:
     """Everyone checked in at ``now``, with floor and resource: the fire-alarm list."""
     require(actor, "run_reception", "see the roll-call")
-    layout = read_layout()
+    layout, local = read_layout(), InZone()
     rows = _present(
         _booking_rows(Booking.status == "checked_in", Booking.end > now),
         now,
@@ -274,10 +246,10 @@ def roll_call(actor: User, now: datetime) -> RollCall:
             known.person(row),
             known.tenant(row),
             row.attendees or 1,
-            _floor(layout, row.resource_id),
+            floor_named(layout, row.resource_id),
             Named(row.resource_id, layout.places[row.resource_id].name),
-            row.checked_in_at,
-            row.end,
+            local.maybe(row.checked_in_at),
+            local.at(row.end),
         )
         for row in rows
     ]
@@ -289,4 +261,4 @@ def roll_call(actor: User, now: datetime) -> RollCall:
             e.user.name,
         )
     )
-    return RollCall(now, _headcount(rows), entries)
+    return RollCall(local.at(now), _headcount(rows), entries)

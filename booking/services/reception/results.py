@@ -1,6 +1,7 @@
-"""What reception's views answer, as typed values: instants stay aware datetimes and are
-formatted where they are shown (``booking.schemas.occupancy`` for the API, the ``local``
-filter in pages)."""
+"""What reception's views answer, as typed values: instants are aware datetimes in the
+site's zone, formatted where they are shown (the API writes them, with their offset, as
+``booking.schemas.occupancy`` documents; pages with the ``local`` filter). Not frozen: a
+day sheet makes thousands, and frozen ones cost more to make."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Literal
 State = Literal["free", "booked", "checked_in", "blocked"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Named:
     """Something shown by its name: a tenant, a floor, a resource, a person."""
 
@@ -20,14 +21,14 @@ class Named:
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Person:
     id: int
     name: str
     email: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PresentBooking:
     """A booking under way (or about to be) at a resource, as the board shows it."""
 
@@ -42,7 +43,7 @@ class PresentBooking:
     tenant: Named | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ResourceState:
     id: int
     name: str
@@ -53,7 +54,7 @@ class ResourceState:
     bookings: list[PresentBooking]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FloorState:
     id: int | None
     name: str
@@ -63,14 +64,14 @@ class FloorState:
     resources: list[ResourceState]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Occupancy:
     at: datetime
     people_present: int
     floors: list[FloorState]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SheetBooking:
     """A booking of the day sheet."""
 
@@ -87,7 +88,7 @@ class SheetBooking:
     tenant: Named | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SheetResource:
     id: int
     name: str
@@ -96,7 +97,7 @@ class SheetResource:
     bookings: list[SheetBooking]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DaySheet:
     date: date
     start: datetime
@@ -105,7 +106,7 @@ class DaySheet:
     resources: list[SheetResource]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RollCallEntry:
     booking_id: int
     user: Person
@@ -117,7 +118,7 @@ class RollCallEntry:
     until: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RollCall:
     at: datetime
     people_present: int
