@@ -386,16 +386,17 @@ def test_role_may_or_may_not(world: World, action: str, caller: str):
         assert response.content_type == "application/problem+json"
 
 
-@pytest.mark.parametrize(
-    ("caller", "sees"),
-    [
-        ("admin", {"owner", "mate", "member_B"}),
-        ("reception", {"owner", "mate", "member_B"}),
-        ("admin_A", {"owner", "mate"}),
-        ("mate", {"mate"}),
-        ("member_B", {"member_B"}),
-    ],
-)
+#: Whose bookings and waitlist entries each caller sees, of the owner's, mate's and member_B's.
+WHO_SEES_WHOM = [
+    ("admin", {"owner", "mate", "member_B"}),
+    ("reception", {"owner", "mate", "member_B"}),
+    ("admin_A", {"owner", "mate"}),
+    ("mate", {"mate"}),
+    ("member_B", {"member_B"}),
+]
+
+
+@pytest.mark.parametrize(("caller", "sees"), WHO_SEES_WHOM)
 def test_booking_list_shows_only_what_the_caller_may_see(world: World, make: Factory, caller, sees):
     make.booking(world.room, world.users["mate"], at(3, 9), at(3, 10))
     make.booking(world.room, world.users["member_B"], at(3, 11), at(3, 12))
@@ -439,16 +440,7 @@ def test_missing_or_invalid_token_is_401(client: FlaskClient, header):
     assert response.content_type == "application/problem+json"
 
 
-@pytest.mark.parametrize(
-    ("caller", "sees"),
-    [
-        ("admin", {"owner", "mate", "member_B"}),
-        ("reception", {"owner", "mate", "member_B"}),
-        ("admin_A", {"owner", "mate"}),
-        ("mate", {"mate"}),
-        ("member_B", {"member_B"}),
-    ],
-)
+@pytest.mark.parametrize(("caller", "sees"), WHO_SEES_WHOM)
 def test_waitlist_shows_only_what_the_caller_may_see(world: World, caller, sees):
     for name in ("mate", "member_B"):
         joined = world.client.post(

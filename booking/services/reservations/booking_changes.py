@@ -33,7 +33,7 @@ from booking.services.reservations.bookings import (
 )
 from booking.services.reservations.judging import Judge, refuse
 from booking.services.reservations.lifecycle import (
-    free_booking,
+    cancel,
     free_time,
     require_open,
     require_status,
@@ -141,10 +141,7 @@ def cancel_booking(actor: User, booking_id: int, now: datetime) -> Booking:
     """Cancel an open booking, freeing its time."""
     booking = visible_booking(actor, booking_id, for_update=True)
     require_open(booking, "cancelled")
-    audit.record(booking, actor, "cancelled", now, {"status": [booking.status, "cancelled"]})
-    booking.status = "cancelled"
-    booking.updated_at = now
-    free_booking(booking, now, actor.id)
+    cancel(booking, actor, now)
     publish(BookingsCancelled(actor_id=actor.id, at=now, booking_ids=(booking.id,)))
     return booking
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm.util import identity_key
 from booking.errors import StateConflictError
 from booking.events import TimeFreed, publish
 from booking.extensions import db
-from booking.models import OCCUPYING, Booking
+from booking.models import OCCUPYING, Booking, User
 from booking.services.core import audit
 
 
@@ -50,6 +50,14 @@ def free_time(
 def free_booking(booking: Booking, now: datetime, actor_id: int | None) -> None:
     """Say that the time ``booking`` occupied is free again."""
     free_time(booking.resource_id, booking.occupied_start, booking.occupied_end, now, actor_id)
+
+
+def cancel(booking: Booking, actor: User, now: datetime) -> None:
+    """Cancel ``booking`` (open, and locked by the caller), audited, freeing its time; the
+    caller says ``BookingsCancelled`` (once for a series' dates)."""
+    audit.record(booking, actor, "cancelled", now, {"status": [booking.status, "cancelled"]})
+    booking.status, booking.updated_at = "cancelled", now
+    free_booking(booking, now, actor.id)
 
 
 def move_all(

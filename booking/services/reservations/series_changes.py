@@ -21,7 +21,7 @@ from booking.services.reservations.bookings import (
     resource_for,
 )
 from booking.services.reservations.judging import Judge
-from booking.services.reservations.lifecycle import free_booking
+from booking.services.reservations.lifecycle import cancel, free_booking
 from booking.services.reservations.new_bookings import (
     TRACKED_FIELDS,
     require_override,
@@ -150,9 +150,7 @@ def cancel_series(actor: User, series_id: int, from_id: int | None, now: datetim
     scope = "all" if from_id is None else "following"
     selected = occurrences_to_come(series, scope, from_id, now)
     for booking in selected:
-        audit.record(booking, actor, "cancelled", now, {"status": [booking.status, "cancelled"]})
-        booking.status, booking.updated_at = "cancelled", now
-        free_booking(booking, now, actor.id)
+        cancel(booking, actor, now)
     series.updated_at = now
     if selected:
         ids = tuple(booking.id for booking in selected)

@@ -13,10 +13,11 @@ from booking.errors import NotFoundError, StateConflictError
 from booking.events import BookingsCancelled, publish
 from booking.extensions import db
 from booking.models import Booking, User, WaitlistEntry
-from booking.services.core import audit, overlapping, transactional, visible_to
+from booking.services.core import overlapping, transactional, visible_to
 from booking.services.reservations.bookings import BookingDraft, beneficiary_for, resource_for
 from booking.services.reservations.judging import Judge, refuse
-from booking.services.reservations.lifecycle import free_booking
+from booking.services.reservations.lifecycle import cancel
+from booking.services.reservations.new_bookings import details_of
 from rules import BookingRequest, Interval
 
 
@@ -87,13 +88,10 @@ def join_waitlist(actor: User, draft: BookingDraft, now: datetime) -> Place:
         tenant_id=owner.tenant_id,
         start=interval.start,
         end=interval.end,
-        title=draft.title,
-        notes=draft.notes,
-        attendees=draft.attendees,
-        units=draft.units,
         status="waiting",
         created_at=now,
         updated_at=now,
+        **details_of(draft),
     )
     db.session.add(entry)
     db.session.flush()
@@ -134,11 +132,10 @@ def leave_waitlist(actor: User, entry_id: int, now: datetime) -> Place:
     if entry.status not in ("waiting", "offered"):
         raise StateConflictError(f"This entry is {entry.status} already.", code="not_waiting")
     if entry.status == "offered" and entry.booking_id is not None:
-        held = db.session.get(Booking, entry.booking_id)
-        if held is not None and held.status == "held":
-            audit.record(held, actor, "cancelled", now, {"status": ["held", "cancelled"]})
-            held.status, held.updated_at = "cancelled", now
-            free_booking(held, now, actor.id)
+        offer = select(Booking).where(Booking.id == entry.booking_id, Booking.status == "held")
+        held = db.session.scalar(offer.with_for_update())
+        if held is not None:
+            cancel(held, actor, now)
             publish(BookingsCancelled(actor_id=actor.id, at=now, booking_ids=(held.id,)))
     entry.status, entry.updated_at = "left", now
     return place_of(entry)
