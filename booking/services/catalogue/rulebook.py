@@ -68,7 +68,9 @@ def layers_of(resource: Resource, ancestors: Sequence[Resource] | None = None) -
     are read in one query.
     """
     ids = resource.ancestor_ids
-    if ancestors is None:
+    if ancestors is None and not ids:
+        found = {}  # a resource at the top has no levels above it to read
+    elif ancestors is None:
         found = {rid: rules for rid, rules in db.session.execute(_RULES_OF, {"ids": ids})}
     else:
         found = {a.id: a.rules for a in ancestors}

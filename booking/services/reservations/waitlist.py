@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import aliased
 
 from booking.events import (
@@ -31,7 +31,7 @@ from booking.events import (
 )
 from booking.extensions import db
 from booking.models import Booking, Resource, User, WaitlistEntry
-from booking.services.core import overlapping
+from booking.services.core import spans_overlap
 from booking.services.reservations.judging import Judge
 from booking.services.reservations.new_bookings import details_of, new_booking, record_created
 from rules import BookingRequest, Decision, Interval
@@ -65,36 +65,47 @@ class Waiting:
         return self.request.interval.end
 
 
-def _waiting_for(freed: TimeFreed) -> list[Waiting]:
-    """The waiting entries the freed time could serve, in the order they joined."""
-    window = Interval(freed.start, freed.end)
-    place = aliased(Resource)  # the resource whose time was freed
-    query = (
-        select(
-            WaitlistEntry.id,
-            WaitlistEntry.resource_id,
-            WaitlistEntry.user_id,
-            WaitlistEntry.start,
-            WaitlistEntry.end,
-            WaitlistEntry.units,
-            WaitlistEntry.attendees,
-        )
-        .join(Resource, Resource.id == WaitlistEntry.resource_id)
-        .join(place, place.id == freed.resource_id)
-        .where(
-            WaitlistEntry.status == "waiting",
-            overlapping(WaitlistEntry.start, WaitlistEntry.end, window),
-            WaitlistEntry.start > freed.at,
-            # resources sharing space with the freed one: it, everything below it, and
-            # its ancestors (each path begins with its ancestors')
-            or_(Resource.path.startswith(place.path), place.path.startswith(Resource.path)),
-        )
-        .order_by(WaitlistEntry.id)
+_PLACE = aliased(Resource)  # the resource whose time was freed
+
+#: The waiting entries for resources sharing space with the freed one (it, everything
+#: below it, and its ancestors: each path begins with its ancestors'), overlapping the
+#: freed time and yet to start, in the order they joined; built once, values bound.
+_WAITING_FOR = (
+    select(
+        WaitlistEntry.id,
+        WaitlistEntry.resource_id,
+        WaitlistEntry.user_id,
+        WaitlistEntry.start,
+        WaitlistEntry.end,
+        WaitlistEntry.units,
+        WaitlistEntry.attendees,
     )
-    return [
-        Waiting(rid, resource_id, user_id, BookingRequest(Interval(start, end), units, people))
-        for rid, resource_id, user_id, start, end, units, people in db.session.execute(query)
-    ]
+    .join(Resource, Resource.id == WaitlistEntry.resource_id)
+    .join(_PLACE, _PLACE.id == bindparam("place"))
+    .where(
+        WaitlistEntry.status == "waiting",
+        spans_overlap(WaitlistEntry.start, WaitlistEntry.end, bindparam("start"), bindparam("end")),
+        WaitlistEntry.start > bindparam("at"),
+        or_(Resource.path.startswith(_PLACE.path), _PLACE.path.startswith(Resource.path)),
+    )
+    .order_by(WaitlistEntry.id)
+)
+
+
+def _waiting_for(freed: TimeFreed) -> list[Waiting]:
+    """The waiting entries the freed time could serve, in the order they joined; entries
+    asking for the same thing share one request."""
+    values = {"place": freed.resource_id, "start": freed.start, "end": freed.end, "at": freed.at}
+    requests: dict[tuple[datetime, datetime, int, int | None], BookingRequest] = {}
+    line = []
+    for rid, resource_id, user_id, start, end, units, people in db.session.execute(
+        _WAITING_FOR, values
+    ):
+        key = (start, end, units, people)
+        if key not in requests:
+            requests[key] = BookingRequest(Interval(start, end), units, people)
+        line.append(Waiting(rid, resource_id, user_id, requests[key]))
+    return line
 
 
 def _still_waiting(entry_id: int) -> WaitlistEntry | None:
