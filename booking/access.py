@@ -35,6 +35,8 @@ Capability = Literal[
     "manage_people",  # tenants, users, other people's tokens
     "list_users",
     "read_outbox",  # the notification outbox and its failures
+    "manage_displays",  # screens by the rooms and their secret URLs
+    "print_codes",  # resources' QR codes and sheets of labels
 ]
 
 _EVERYONE: frozenset[Capability] = frozenset({"see_catalogue"})
@@ -43,12 +45,14 @@ _STAFF: frozenset[Capability] = _EVERYONE | {
     "book_for_anyone",
     "run_reception",
     "list_users",
+    "print_codes",
 }
 _MANAGER: frozenset[Capability] = _STAFF | {
     "manage_catalogue",
     "override_rules",
     "approve",
     "read_outbox",
+    "manage_displays",
 }
 
 #: What each role may do.
@@ -74,6 +78,8 @@ _ACTIONS: dict[Capability, str] = {
     "manage_people": "manage tenants and users",
     "list_users": "list users",
     "read_outbox": "read the notification outbox",
+    "manage_displays": "manage displays",
+    "print_codes": "print QR codes",
 }
 
 

@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"finding"},
     {"reservations"},
-    {"reception", "feeds", "operations"},
+    {"reception", "feeds", "operations", "displays"},
     {"notifications"},
 ]
 RANK = {area: rank for rank, layer in enumerate(LAYERS) for area in layer}

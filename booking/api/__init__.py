@@ -6,6 +6,7 @@ from werkzeug.routing import IntegerConverter
 
 from booking.api import (
     bookings,
+    displays,
     feeds,
     health,
     notifications,
@@ -30,6 +31,7 @@ BLUEPRINTS = (
     feeds.blp,
     notifications.blp,
     waitlist.blp,
+    displays.blp,
 )
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, request, url_for
 
+from booking.addresses import public_url
 from booking.api.context import actor, now, v1_blueprint
 from booking.schemas.feeds import FeedLinksSchema
 from booking.services import feeds
@@ -29,8 +30,7 @@ NO_TOKEN: dict[str, Any] = {"security": []}
 
 
 def _link(path: str) -> dict[str, str]:
-    base = current_app.config["SITE_URL"].rstrip("/") or request.host_url.rstrip("/")
-    url = base + path
+    url = public_url(path)
     return {"url": url, "webcal": "webcal://" + url.split("://", 1)[1]}
 
 

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from booking.models.bookings import OCCUPYING, STATUSES, Booking, BookingEvent
+from booking.models.displays import Display
 from booking.models.notifications import (
     DELIVERY_STATUSES,
     TOPICS,
@@ -23,6 +24,7 @@ from booking.models.series import Series
 from booking.models.waitlist import WAITLIST_STATUSES, WaitlistEntry
 
 __all__ = [
+    "Display",
     "DELIVERY_STATUSES",
     "TOPICS",
     "Notification",

@@ -14,7 +14,7 @@ from booking.errors import (
     DomainError,
 )
 from booking.models import OCCUPYING, Booking
-from booking.services import feeds, reservations
+from booking.services import displays, feeds, reservations
 from booking.services.catalogue import get_resource, resource_names
 from booking.services.reservations import BookingQuery
 from booking.web.blueprint import blp
@@ -81,7 +81,16 @@ def booking_page(booking_id: int) -> str:
         checkable=_checkable(booking, now()),
         open_statuses=OCCUPYING,
         now=now(),
+        code=_check_in_code(booking, now()),
     )
+
+
+def _check_in_code(booking: Booking, moment: datetime) -> tuple[str, str] | None:
+    """A booking still to be checked in: its code for reception's kiosk, and its QR."""
+    if booking.status != "confirmed" or booking.end <= moment:
+        return None
+    code = displays.check_in_code(booking.id)
+    return code, displays.qr_svg(code, f"Check-in code {code}", scale=3)
 
 
 def _act(action: str, booking_id: int) -> BaseResponse:

@@ -43,6 +43,7 @@ class World:
     closure_id: int
     failed_message: int
     entry_id: int
+    display_id: int
 
 
 @pytest.fixture
@@ -94,6 +95,9 @@ def world(client: FlaskClient, make: Factory) -> World:
         failed_message = message.id
     waiting = client.post("/api/v1/waitlist", json=new_booking_at(room.id, at(1, 9), at(1, 10)),
                           headers=headers["owner"])  # fmt: skip
+    display = client.post(
+        "/api/v1/displays", json={"resource_id": room.id, "name": "Door"}, headers=manager
+    )
     return World(
         client,
         users,
@@ -106,6 +110,7 @@ def world(client: FlaskClient, make: Factory) -> World:
         closure.get_json()["id"],
         failed_message,
         waiting.get_json()["id"],
+        display.get_json()["id"],
     )
 
 
@@ -365,6 +370,24 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
     "take the owner off the waitlist": (
         lambda w, c: w.client.delete(f"/api/v1/waitlist/{w.entry_id}", headers=w.headers[c]),
         {**dict.fromkeys(CALLERS, 200), "mate": 404, "admin_B": 404, "member_B": 404},
+    ),
+    "register a display": (
+        lambda w, c: w.client.post(
+            "/api/v1/displays", json={"resource_id": w.room.id, "name": "d"}, headers=w.headers[c]
+        ),
+        {**dict.fromkeys(CALLERS, 403), "admin": 201, "facility_manager": 201},
+    ),
+    "list displays": (
+        lambda w, c: w.client.get("/api/v1/displays", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
+    ),
+    "switch a display off": (
+        lambda w, c: w.client.delete(f"/api/v1/displays/{w.display_id}", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 403), "admin": 204, "facility_manager": 204},
+    ),
+    "read a resource's QR code": (
+        lambda w, c: w.client.get(f"/api/v1/resources/{w.room.id}/qr.svg", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200, "reception": 200},
     ),
     "retry a failed message": (
         lambda w, c: w.client.post(

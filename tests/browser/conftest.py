@@ -82,13 +82,13 @@ def page(chromium: Any) -> Iterator[Any]:
     context.close()
 
 
-def check_page(page: Any, name: str) -> None:
-    """At desktop and at phone width: fail on serious or critical accessibility
-    violations, and photograph the page."""
+def check_page(page: Any, name: str, widths: dict[str, int] | None = None) -> None:
+    """At desktop and at phone width (or ``widths``): fail on serious or critical
+    accessibility violations, and photograph the page."""
     _require(AXE.exists(), "axe-core is not installed (npm install --prefix tests/browser)")
     page.add_script_tag(path=str(AXE))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for label, width in WIDTHS.items():
+    for label, width in (widths or WIDTHS).items():
         page.set_viewport_size({"width": width, "height": 900})
         found = page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"

@@ -9,6 +9,7 @@ from booking.services.reservations.attendance import (
     check_out,
     complete_checked_in,
     release_no_shows,
+    walk_in_start,
 )
 from booking.services.reservations.booking_changes import (
     cancel_booking,
@@ -21,8 +22,10 @@ from booking.services.reservations.bookings import (
     create_booking,
     get_booking,
     list_bookings,
+    preview_booking,
 )
 from booking.services.reservations.holds import expire_holds
+from booking.services.reservations.new_bookings import opening_status
 from booking.services.reservations.series import (
     SeriesDraft,
     add_occurrence,
@@ -67,9 +70,12 @@ __all__ = [
     "get_booking",
     "get_series",
     "list_bookings",
+    "opening_status",
+    "preview_booking",
     "reject_booking",
     "release_no_shows",
     "stored_expansion",
     "update_booking",
     "update_series",
+    "walk_in_start",
 ]

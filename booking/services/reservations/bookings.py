@@ -9,7 +9,7 @@ time already claimed (409).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -48,7 +48,7 @@ from booking.services.reservations.new_bookings import (
     record_created,
     require_override,
 )
-from rules import BookingRequest, Circumstances, Interval, RuleSet
+from rules import BookingRequest, Circumstances, Decision, Interval, RuleSet
 
 
 @dataclass
@@ -66,6 +66,9 @@ class BookingDraft:
     override_rules: bool = False
     hold: bool = False
     check_in: bool = False
+    #: Booked from the resource's own page (its QR code): for oneself, from now, checked
+    #: in at once, as reception's walk-in is but without reception's rights.
+    at_the_door: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,14 +101,15 @@ def beneficiary_for(actor: User, user_id: int | None) -> User:
 
 
 def _exemptions(actor: User, draft: BookingDraft) -> frozenset[str]:
-    """Rules that do not apply to this booking: reception books at any notice, and a
-    walk-in may start in the slot already under way."""
-    if not can(actor, "run_reception"):
-        return frozenset()
-    return frozenset({"too_soon", "in_the_past"} if draft.check_in else {"too_soon"})
+    """Rules that do not apply to this booking: a walk-in may start in the slot already
+    under way, and reception books at any notice."""
+    under_way = {"in_the_past"} if draft.check_in else set()
+    return frozenset(under_way | ({"too_soon"} if can(actor, "run_reception") else set()))
 
 
 def _walk_in(actor: User, draft: BookingDraft) -> None:
+    if draft.at_the_door and draft.on_behalf_of in (None, actor.id) and draft.start is None:
+        return  # one's own, from now: anyone at the door may
     require(actor, "run_reception", "check people in as they book (walk-ins)")
     if draft.hold:
         raise InvalidFieldsError({"hold": ["A walk-in is checked in at once; it cannot be held."]})
@@ -153,6 +157,32 @@ def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
     clashes depend on it.
     """
     return _book(actor, draft, _read_setting(actor, draft, now), now)
+
+
+def preview_booking(
+    actor: User, draft: BookingDraft, ends: Sequence[datetime], now: datetime
+) -> tuple[Interval, list[tuple[datetime, Decision]]]:
+    """What ``create_booking`` would decide now for ``draft`` ending at each of ``ends``
+    (later than its start), judged by one reading of the rules and claims and nothing
+    locked or written: the interval it would start and each end's decision."""
+    setting = _read_setting(actor, replace(draft, end=max(ends)), now)
+    judge = Judge.prepare(
+        setting.resource,
+        setting.beneficiary,
+        setting.interval,
+        now,
+        exempt=_exemptions(actor, draft),
+        rules=setting.rules,
+        standing=setting.standing,
+        lock=False,
+    )
+    start = setting.interval.start
+    decisions = [
+        (end, judge.judge(BookingRequest(Interval(start, end), draft.units, draft.attendees)))
+        for end in ends
+        if end > start
+    ]
+    return setting.interval, decisions
 
 
 @transactional

@@ -1,0 +1,125 @@
+"""QR codes: a resource's (its door page, ``/r/<id>``), sheets of labels to print, and
+the check-in codes reception's kiosk reads.
+
+A booking's check-in code is ``B<id>-<six characters>``: the characters are a keyed
+digest (HMAC with the ``SECRET_KEY``) of the id, so a code cannot be guessed from an id
+and a mistyped one checks nobody in. It is short enough to read out or type.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import segno
+from flask import current_app
+from sqlalchemy import select
+
+from booking.access import require
+from booking.errors import InvalidFieldsError, NotFoundError
+from booking.extensions import db
+from booking.models import Booking, Resource, User
+from booking.services import reservations
+from booking.services.catalogue import resource_names
+
+CODE = re.compile(r"B(\d{1,12})-([A-Z2-7]{6})")
+
+
+@functools.lru_cache(maxsize=1024)
+def qr_svg(text: str, title: str, *, scale: int = 4, sized: bool = False) -> str:
+    """``text`` as a QR code in SVG (error correction M, the quiet zone kept), titled for
+    screen readers; it fills the width a page gives it, or is ``scale`` pixels a module
+    when ``sized``. The same code is drawn once per process."""
+    code = segno.make(text, error="m", micro=False)
+    out = io.BytesIO()
+    code.save(
+        out,
+        kind="svg",
+        scale=scale,
+        border=4,
+        title=title,
+        svgclass="qr",
+        lineclass=None,
+        omitsize=not sized,
+        xmldecl=False,
+    )
+    return out.getvalue().decode()
+
+
+def door_path(resource_id: int) -> str:
+    """The path a resource's QR code opens."""
+    return f"/r/{resource_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One resource's label: its code opens ``path``; ``place`` names where it is."""
+
+    resource_id: int
+    name: str
+    place: str
+    path: str
+
+
+def _label(resource: Resource, names: dict[int, str]) -> Label:
+    place = " › ".join(names[i] for i in resource.ancestor_ids if i in names)
+    return Label(resource.id, resource.name, place, door_path(resource.id))
+
+
+def labels(actor: User, under: int | None) -> tuple[str, list[Label]]:
+    """Labels for every bookable resource at or below ``under`` (all, when ``None``), in
+    the building's order, and what the sheet is of."""
+    require(actor, "print_codes")
+    query = select(Resource).where(Resource.bookable.is_(True)).order_by(Resource.path)
+    heading = "Every bookable resource"
+    if under is not None:
+        top = db.session.get(Resource, under)
+        if top is None:
+            raise NotFoundError("No such floor or zone.")
+        query = query.where(Resource.path.startswith(top.path))
+        heading = top.name
+    names = resource_names()
+    return heading, [_label(resource, names) for resource in db.session.scalars(query)]
+
+
+def labels_for(actor: User, resource_id: int) -> Label:
+    """One resource's label."""
+    require(actor, "print_codes")
+    resource = db.session.get(Resource, resource_id)
+    if resource is None:
+        raise NotFoundError("No such resource.")
+    return _label(resource, resource_names())
+
+
+def _mac(booking_id: int) -> str:
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(key, f"check-in:{booking_id}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest).decode()[:6]
+
+
+def check_in_code(booking_id: int) -> str:
+    """The code reception's kiosk checks booking ``booking_id`` in by."""
+    return f"B{booking_id}-{_mac(booking_id)}"
+
+
+def booking_of_code(code: str) -> int:
+    """The booking a check-in code (typed, or read from its QR code) names; 422 if it is
+    not one."""
+    found = CODE.search(code.strip().upper().replace(" ", ""))
+    if found is None or not hmac.compare_digest(found.group(2), _mac(int(found.group(1)))):
+        raise InvalidFieldsError(
+            {"code": ["That is not a check-in code: it looks like B123-ABCDEF."]}
+        )
+    return int(found.group(1))
+
+
+def check_in_by_code(actor: User, code: str, now: datetime) -> Booking:
+    """Check in the booking ``code`` names, at reception's kiosk."""
+    require(actor, "run_reception")
+    return reservations.check_in(actor, booking_of_code(code), now)

@@ -1,0 +1,132 @@
+"""Displays by the rooms: registered with a secret URL, and the day each one shows.
+
+A display needs no sign-in: its URL carries a secret of 192 bits and only the secret's
+SHA-256 digest is stored (as feed secrets are). What it shows is private enough for a
+corridor: who has the room (the booking's tenant, or the centre for staff bookings) and
+when, never titles or people.
+
+A display asks every ``[displays] poll`` whether its day changed. The answer's version
+(its ETag) is read in one indexed query, outside any transaction: the bookings that
+block the resource (their latest change and their number), the catalogue's latest
+change, the local date and the minute, since what is "now" and "next" moves with the
+clock. An unchanged version is a 304 with nothing built; the version is the same in
+every worker and after a restart, so a display never notices one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import aliased
+
+from booking.access import require
+from booking.errors import NotFoundError
+from booking.extensions import db
+from booking.models import Booking, Display, Resource, User
+from booking.services.catalogue import site_zone
+from booking.services.core import transactional
+
+#: Bytes of a display's secret: 192 bits, 32 URL-safe characters.
+SECRET_BYTES = 24
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class NewDisplay:
+    """A display just registered, with the secret its URL carries (shown this once)."""
+
+    display: Display
+    secret: str
+
+
+@transactional
+def register_display(actor: User, resource_id: int, name: str, now: datetime) -> NewDisplay:
+    """Register a display by ``resource_id``; its secret is returned once, never kept."""
+    require(actor, "manage_displays")
+    if db.session.get(Resource, resource_id) is None:
+        raise NotFoundError("No such resource.")
+    secret = secrets.token_urlsafe(SECRET_BYTES)
+    display = Display(
+        resource_id=resource_id,
+        name=name,
+        digest=_digest(secret),
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(display)
+    db.session.flush()
+    return NewDisplay(display, secret)
+
+
+def list_displays(actor: User) -> list[Display]:
+    """Every display, in service first, newest first."""
+    require(actor, "manage_displays")
+    query = select(Display).order_by(Display.revoked_at.is_not(None), Display.id.desc())
+    return list(db.session.scalars(query))
+
+
+@transactional
+def revoke_display(actor: User, display_id: int, now: datetime) -> Display:
+    """Close a display's URL for good (revoking it again changes nothing)."""
+    require(actor, "manage_displays")
+    display = db.session.get(Display, display_id)
+    if display is None:
+        raise NotFoundError("No such display.")
+    if display.revoked_at is None:
+        display.revoked_at = now
+    return display
+
+
+# --- polls ---------------------------------------------------------------------------
+
+_PLACE = aliased(Resource)  # the display's resource
+#: What blocks the resource: it, its ancestors (each path begins with its ancestors')
+#: and everything below it.
+_FAMILY = select(Resource.id).where(
+    or_(_PLACE.path.startswith(Resource.path), Resource.path.startswith(_PLACE.path))
+)
+_POLL = (
+    select(
+        Display.digest,
+        Display.id,
+        Display.resource_id,
+        select(func.max(Booking.updated_at))
+        .where(Booking.resource_id.in_(_FAMILY))
+        .scalar_subquery(),
+        select(func.count()).where(Booking.resource_id.in_(_FAMILY)).scalar_subquery(),
+        select(func.max(Resource.updated_at)).scalar_subquery(),
+    )
+    .join(_PLACE, _PLACE.id == Display.resource_id)
+    .where(Display.digest == bindparam("digest"), Display.revoked_at.is_(None))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """A display opened by its secret, and the version of what it shows now."""
+
+    display_id: int
+    resource_id: int
+    etag: str
+
+
+def open_display(secret: str, now: datetime) -> Poll:
+    """The display ``secret`` opens and its version now, or a 404 (unknown or revoked)."""
+    wanted = _digest(secret)
+    # one read, outside any transaction: no BEGIN and no ROLLBACK round trips
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        row = connection.execute(_POLL, {"digest": wanted}).first()
+    if row is None or not hmac.compare_digest(row[0], wanted):
+        raise NotFoundError("No such display: the address is wrong or has been revoked.")
+    local = now.astimezone(site_zone())
+    minute: tuple[date, int, int] = (local.date(), local.hour, local.minute)
+    version = repr((row[1:], minute)).encode()
+    return Poll(row[1], row[2], hashlib.blake2b(version, digest_size=12).hexdigest())
