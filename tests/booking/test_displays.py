@@ -104,6 +104,20 @@ def test_an_unchanged_day_is_a_304_and_any_change_a_new_etag(
     assert client.get(live, headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_a_booking_elsewhere_leaves_a_display_as_it_is(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    floor = make.resource(name="Floor", kind="floor", bookable=False)
+    room = make.resource(parent_id=floor.id)
+    next_door = make.resource(parent_id=floor.id)
+    live = path_of(register(client, make, room.id)["url"]) + "/live"
+    etag = client.get(live).headers["ETag"]
+    make.booking(next_door, make.user(), at(1, 9), at(1, 10), updated_at=at(1, 9))
+    assert client.get(live, headers={"If-None-Match": etag}).status_code == 304
+    make.booking(floor, make.user(), at(2, 9), at(2, 10), updated_at=at(1, 9))  # all of it
+    assert client.get(live, headers={"If-None-Match": etag}).status_code == 200
+
+
 def test_the_etag_is_the_same_after_a_restart(app: Flask, client: FlaskClient, make: Factory):
     room = make.resource()
     live = path_of(register(client, make, room.id)["url"]) + "/live"

@@ -90,8 +90,10 @@ def revoke_display(actor: User, display_id: int, now: datetime) -> Display:
 _PLACE = aliased(Resource)  # the display's resource
 #: What blocks the resource: it, its ancestors (each path begins with its ancestors')
 #: and everything below it.
-_FAMILY = select(Resource.id).where(
-    or_(_PLACE.path.startswith(Resource.path), Resource.path.startswith(_PLACE.path))
+_FAMILY = (
+    select(Resource.id)
+    .where(or_(_PLACE.path.startswith(Resource.path), Resource.path.startswith(_PLACE.path)))
+    .correlate(_PLACE)
 )
 _POLL = (
     select(
