@@ -126,7 +126,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def _begin_sqlite(connection: Connection) -> None:
     if connection.dialect.name != "sqlite":
         return
-    immediate = connection.get_execution_options().get(IMMEDIATE, False)
+    options = connection.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # one read on its own (a poll): no transaction to begin or end
+    immediate = options.get(IMMEDIATE, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 

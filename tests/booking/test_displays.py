@@ -118,6 +118,23 @@ def test_a_booking_elsewhere_leaves_a_display_as_it_is(
     assert client.get(live, headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_a_display_follows_its_resource_when_it_moves(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    first, second = make.resource(kind="lab"), make.resource(kind="lab")
+    bench = make.resource(kind="desk", parent_id=first.id)
+    live = path_of(register(client, make, bench.id)["url"]) + "/live"
+    client.get(live)  # its place is known to this process now
+    manager = make.headers(make.user("facility_manager", None))
+    moment(app, at(1, 8))  # later than the catalogue was made
+    moved = client.patch(f"/api/v1/resources/{bench.id}", json={"parent_id": second.id},
+                         headers=manager)  # fmt: skip
+    assert moved.status_code == 200, moved.get_json()
+    etag = client.get(live).headers["ETag"]
+    make.booking(second, make.user(), at(1, 9), at(1, 10), updated_at=at(1, 9))  # its new lab
+    assert client.get(live, headers={"If-None-Match": etag}).status_code == 200
+
+
 def test_the_etag_is_the_same_after_a_restart(app: Flask, client: FlaskClient, make: Factory):
     room = make.resource()
     live = path_of(register(client, make, room.id)["url"]) + "/live"
@@ -137,6 +154,7 @@ def test_a_revoked_display_is_closed_for_good(app: Flask, client: FlaskClient, m
     manager = make.headers(make.user("facility_manager", None))
     listed = client.get("/api/v1/displays", headers=manager).get_json()
     assert [d["id"] for d in listed] == [shown["id"]] and "url" not in listed[0]
+    assert client.get(path_of(shown["url"]) + "/live").status_code == 200  # known now
     assert client.delete(f"/api/v1/displays/{shown['id']}", headers=manager).status_code == 204
     assert client.delete(f"/api/v1/displays/{shown['id']}", headers=manager).status_code == 204
     assert client.get(path_of(shown["url"])).status_code == 404
@@ -263,7 +281,9 @@ def test_late_in_the_day_only_what_the_opening_hours_allow_is_offered(
     assert offered(client, room.id) == ["15 minutes, until 17:00"]
     moment(app, at(1, 17, 5))
     page = client.get(f"/r/{room.id}").get_data(as_text=True)
-    assert "Not bookable now" in page and "PT" not in page
+    why = re.search(r'class="problem">([^<]+)<', page)
+    assert "Not bookable now" in page and why is not None
+    assert "17:00" in why.group(1) and not re.search(r"\bPT\d", why.group(1)), why.group(1)
 
 
 def test_booking_at_the_door_is_checked_in_at_once(app: Flask, make: Factory) -> None:

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from booking.errors import NotFoundError
 from booking.extensions import db
 from booking.models import Booking, Display, Resource, Tenant
 from booking.services.catalogue import local_day, site_zone
-from booking.services.core import occupying, overlapping
+from booking.services.core import indexed_overlap, occupying, overlapping, related_bookings
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,17 +56,16 @@ def _holder(tenant: str | None) -> str:
 
 
 def _slots(resource: Resource, day: date, now: datetime) -> list[Slot]:
-    place, part = aliased(Resource), aliased(Resource)
-    zone = site_zone()
+    zone, window = site_zone(), local_day(day)
     query = (
-        select(Booking, Tenant.name, part.name, part.id)
-        .join(part, part.id == Booking.resource_id)
-        .join(place, place.id == resource.id)
+        select(Booking, Tenant.name, Resource.name, Resource.id)
+        .join(Resource, Resource.id == Booking.resource_id)
         .outerjoin(Tenant, Tenant.id == Booking.tenant_id)
         .where(
+            related_bookings(resource),
             occupying(now),
-            overlapping(Booking.start, Booking.end, local_day(day)),
-            or_(place.path.startswith(part.path), part.path.startswith(place.path)),
+            indexed_overlap(window),
+            overlapping(Booking.start, Booking.end, window),
         )
         .order_by(Booking.start, Booking.id)
     )

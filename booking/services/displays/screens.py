@@ -6,7 +6,7 @@ corridor: who has the room (the booking's tenant, or the centre for staff bookin
 when, never titles or people.
 
 A display asks every ``[displays] poll`` whether its day changed. The answer's version
-(its ETag) is read in one indexed query, outside any transaction: the bookings that
+(its ETag) is read in two small indexed queries, outside any transaction: the bookings that
 block the resource (their latest change and their number), the catalogue's latest
 change, the local date and the minute, since what is "now" and "next" moves with the
 clock. An unchanged version is a 304 with nothing built; the version is the same in
@@ -16,13 +16,11 @@ every worker and after a restart, so a display never notices one.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, String, bindparam, func, or_, select
 
 from booking.access import require
 from booking.errors import NotFoundError
@@ -87,28 +85,58 @@ def revoke_display(actor: User, display_id: int, now: datetime) -> Display:
 
 # --- polls ---------------------------------------------------------------------------
 
-_PLACE = aliased(Resource)  # the display's resource
-#: What blocks the resource: it, its ancestors (each path begins with its ancestors')
-#: and everything below it.
-_FAMILY = (
-    select(Resource.id)
-    .where(or_(_PLACE.path.startswith(Resource.path), Resource.path.startswith(_PLACE.path)))
-    .correlate(_PLACE)
-)
-_POLL = (
-    select(
-        Display.digest,
-        Display.id,
-        Display.resource_id,
-        select(func.max(Booking.updated_at))
-        .where(Booking.resource_id.in_(_FAMILY))
-        .scalar_subquery(),
-        select(func.count()).where(Booking.resource_id.in_(_FAMILY)).scalar_subquery(),
-        select(func.max(Resource.updated_at)).scalar_subquery(),
-    )
-    .join(_PLACE, _PLACE.id == Display.resource_id)
+_CATALOGUE = select(func.max(Resource.updated_at)).scalar_subquery()
+#: The display, where its resource sits (its path) and the catalogue's latest change.
+_DISPLAY = (
+    select(Display.id, Display.resource_id, Resource.path, _CATALOGUE)
+    .join(Resource, Resource.id == Display.resource_id)
     .where(Display.digest == bindparam("digest"), Display.revoked_at.is_(None))
 )
+#: What blocks a resource: it and everything below it (their paths begin with its
+#: ``path``) and its ancestors (its path begins with theirs).
+_PATH = bindparam("path", type_=String())
+_FAMILY = select(Resource.id).where(
+    or_(Resource.path.startswith(_PATH), _PATH.startswith(Resource.path))
+)
+_IDS = bindparam("family", expanding=True)
+#: A poll: whether the display is still in service, the catalogue's latest change and
+#: the bookings that block its resource (their latest change and their number).
+_POLL = select(
+    select(Display.id)
+    .where(Display.id == bindparam("display_id"), Display.revoked_at.is_(None))
+    .scalar_subquery(),
+    _CATALOGUE,
+    select(func.max(Booking.updated_at)).where(Booking.resource_id.in_(_IDS)).scalar_subquery(),
+    select(func.count()).where(Booking.resource_id.in_(_IDS)).scalar_subquery(),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A display as this process last read it: valid while the catalogue is unchanged."""
+
+    display_id: int
+    resource_id: int
+    family: tuple[int, ...]
+    catalogue: datetime | None
+
+
+#: Displays by the digest of their secret, as this process knows them.
+_KNOWN: dict[str, _Known] = {}
+_KNOWN_AT_MOST = 4096
+
+
+def _look_up(connection: Connection, digest: str) -> _Known:
+    row = connection.execute(_DISPLAY, {"digest": digest}).first()
+    if row is None:
+        _KNOWN.pop(digest, None)
+        raise NotFoundError("No such display: the address is wrong or has been revoked.")
+    display_id, resource_id, path, catalogue = row
+    family = tuple(connection.execute(_FAMILY, {"path": path}).scalars())
+    if len(_KNOWN) >= _KNOWN_AT_MOST:
+        _KNOWN.clear()
+    known = _KNOWN[digest] = _Known(display_id, resource_id, family, catalogue)
+    return known
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +149,26 @@ class Poll:
 
 
 def open_display(secret: str, now: datetime) -> Poll:
-    """The display ``secret`` opens and its version now, or a 404 (unknown or revoked)."""
-    wanted = _digest(secret)
-    # one read, outside any transaction: no BEGIN and no ROLLBACK round trips
+    """The display ``secret`` opens and its version now, or a 404 (unknown or revoked).
+
+    A display this process has seen costs one query: that it is still in service, and
+    the version's parts. Its resource's place (which bookings block it) is read again
+    only when the catalogue has changed since."""
+    digest = _digest(secret)
+    # outside any transaction: no BEGIN and no ROLLBACK round trips
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        row = connection.execute(_POLL, {"digest": wanted}).first()
-    if row is None or not hmac.compare_digest(row[0], wanted):
-        raise NotFoundError("No such display: the address is wrong or has been revoked.")
+        known = _KNOWN.get(digest) or _look_up(connection, digest)
+        values = {"display_id": known.display_id, "family": list(known.family)}
+        row = connection.execute(_POLL, values).one()
+        if row[0] is None:
+            _KNOWN.pop(digest, None)
+            raise NotFoundError("No such display: the address is wrong or has been revoked.")
+        if row[1] != known.catalogue:  # moved, resized or renamed: read its place again
+            known = _look_up(connection, digest)
+            row = connection.execute(_POLL, {**values, "family": list(known.family)}).one()
     local = now.astimezone(site_zone())
     minute: tuple[date, int, int] = (local.date(), local.hour, local.minute)
-    version = repr((row[1:], minute)).encode()
-    return Poll(row[1], row[2], hashlib.blake2b(version, digest_size=12).hexdigest())
+    version = repr((known.display_id, known.resource_id, tuple(row[1:]), minute)).encode()
+    return Poll(
+        known.display_id, known.resource_id, hashlib.blake2b(version, digest_size=12).hexdigest()
+    )
