@@ -117,6 +117,14 @@ class WaitlistOffered(BookingsEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class VisitorArrived(DomainEvent):
+    """A visitor signed in at reception: their host is told."""
+
+    visitor_id: int
+    host_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class TimeFreed(DomainEvent):
     """Time a booking held on a resource is free again (cancelled, moved, cut short...):
     ``[start, end)``, occupied time including buffers, never before the event."""

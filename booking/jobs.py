@@ -23,7 +23,7 @@ from flask import Flask
 
 from booking.clock import now as current_instant
 from booking.extensions import db
-from booking.services import notifications, reservations
+from booking.services import notifications, reservations, visitors
 from rules.durations import parse_duration
 
 log = logging.getLogger("booking.jobs")
@@ -44,6 +44,9 @@ JOBS: dict[str, Job] = {
     "expire-pending": Job(reservations.expire_pending, "not approved in time: expired"),
     "complete-checked-in": Job(reservations.complete_checked_in, "ended checked in: completed"),
     "send-notifications": Job(notifications.send_notifications, "sent", "message(s)"),
+    "purge-visitors": Job(
+        visitors.purge_visitors, "erased (name, e-mail, organisation)", "visitor(s)"
+    ),
 }
 
 

@@ -36,6 +36,7 @@ RULE_NAMES = (
     "required_certification",
     "check_in",
     "quota",
+    "visitor_briefing",
 )
 #: Minutes since local midnight, ``end`` up to 1440 (24:00).
 OpeningRange = tuple[int, int]
@@ -90,6 +91,8 @@ class RuleSet:
     required_certification: str | None = None
     check_in: CheckInRule | None = None
     quotas: tuple[Quota, ...] = ()
+    #: Visitors for a booking here are given its safety briefing before they go in.
+    visitor_briefing: bool = False
     sources: Mapping[str, Source] = field(default_factory=dict)
 
 

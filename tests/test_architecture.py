@@ -19,6 +19,7 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"finding"},
     {"reservations"},
+    {"visitors"},
     {"reception", "feeds", "operations", "displays"},
     {"notifications"},
 ]

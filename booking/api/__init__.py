@@ -15,6 +15,7 @@ from booking.api import (
     policies,
     resources,
     series,
+    visitors,
     waitlist,
 )
 from booking.extensions import api
@@ -32,6 +33,7 @@ BLUEPRINTS = (
     notifications.blp,
     waitlist.blp,
     displays.blp,
+    visitors.blp,
 )
 
 

@@ -24,7 +24,7 @@ from booking.schemas.occupancy import (
     RollCallSchema,
 )
 from booking.services import reception
-from booking.services.reception import DaySheet, Named, RollCall
+from booking.services.reception import DaySheet, Named, Person, RollCall
 
 blp = v1_blueprint("occupancy", __name__, "Reception: who is in, and when")
 
@@ -34,7 +34,7 @@ DAY_SHEET_COLUMNS = (
 )  # fmt: skip
 ROLL_CALL_COLUMNS = (
     "floor", "resource", "name", "email", "tenant", "attendees",
-    "checked_in_at", "until", "booking_id",
+    "checked_in_at", "until", "booking_id", "visitor", "host", "organisation",
 )  # fmt: skip
 CSV_DOC: dict[str, Any] = {"schema": {"type": "string"}, "content_type": CSV, "success": True}
 
@@ -47,7 +47,7 @@ def _wants_csv(*, csv_too: bool) -> bool:
     return chosen == CSV
 
 
-def _name(value: Named | None) -> str:
+def _name(value: Named | Person | None) -> str:
     return "" if value is None else value.name
 
 
@@ -83,7 +83,7 @@ def _roll_call_rows(roll: RollCall) -> Iterable[tuple[Any, ...]]:
     for entry in roll.entries:
         yield (
             _name(entry.floor),
-            entry.resource.name,
+            _name(entry.resource),
             entry.user.name,
             entry.user.email,
             _name(entry.tenant),
@@ -91,6 +91,9 @@ def _roll_call_rows(roll: RollCall) -> Iterable[tuple[Any, ...]]:
             _time(entry.checked_in_at),
             _time(entry.until),
             entry.booking_id,
+            "yes" if entry.visitor else "",
+            _name(entry.host),
+            entry.organisation or "",
         )
 
 
@@ -123,8 +126,9 @@ def get_day_sheet(args: dict[str, Any]) -> Response:
 @blp.response(200, RollCallSchema())
 @blp.alt_response(200, **CSV_DOC, description="The roll-call (JSON; CSV with one row per person)")
 def get_roll_call() -> Response:
-    """Everyone checked in now, with floor and resource (JSON, or CSV with
-    `Accept: text/csv`): the list to call at a fire alarm."""
+    """Everyone checked in now, with floor and resource, and every visitor signed in at
+    reception (`visitor: true`, with their host) (JSON, or CSV with `Accept: text/csv`):
+    the list to call at a fire alarm."""
     as_csv = _wants_csv(csv_too=True)
     roll = reception.roll_call(actor(), now())
     if as_csv:

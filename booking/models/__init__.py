@@ -21,9 +21,12 @@ from booking.models.people import (
 from booking.models.policies import Certification, Closure
 from booking.models.resources import KINDS, Resource
 from booking.models.series import Series
+from booking.models.visitors import VISITOR_STATUSES, Visitor
 from booking.models.waitlist import WAITLIST_STATUSES, WaitlistEntry
 
 __all__ = [
+    "VISITOR_STATUSES",
+    "Visitor",
     "Display",
     "DELIVERY_STATUSES",
     "TOPICS",

@@ -97,23 +97,47 @@ class SheetResourceSchema(Schema):
     bookings = fields.List(fields.Nested(SheetBookingSchema))
 
 
+class ExpectedVisitorSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    organisation = fields.String(allow_none=True)
+    host = fields.Nested(PersonSchema)
+    tenant = fields.Nested(NamedSchema, allow_none=True)
+    expected_at = Instant(metadata=LOCAL_TIME)
+    leaves_at = Instant(allow_none=True, metadata=LOCAL_TIME)
+    status = fields.String()
+    booking_id = fields.Integer(allow_none=True)
+    resource = fields.Nested(NamedSchema, allow_none=True)
+
+
 class DaySheetSchema(Schema):
     date = fields.Date()
     start = Instant(metadata=LOCAL_TIME)
     end = Instant(metadata=LOCAL_TIME)
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
     resources = fields.List(fields.Nested(SheetResourceSchema))
+    visitors = fields.List(
+        fields.Nested(ExpectedVisitorSchema),
+        metadata={"description": "The day's expected visitors (not the cancelled)."},
+    )
 
 
 class RollCallEntrySchema(Schema):
-    booking_id = fields.Integer()
-    user = fields.Nested(PersonSchema)
+    booking_id = fields.Integer(allow_none=True)
+    user = fields.Nested(
+        PersonSchema, metadata={"description": "Who is in; for a visitor, the visitor."}
+    )
     tenant = fields.Nested(NamedSchema, allow_none=True)
     attendees = fields.Integer()
     floor = fields.Nested(NamedSchema, allow_none=True)
-    resource = fields.Nested(NamedSchema)
+    resource = fields.Nested(NamedSchema, allow_none=True)
     checked_in_at = Instant(allow_none=True, metadata=LOCAL_TIME)
     until = Instant(metadata=LOCAL_TIME)
+    visitor = fields.Boolean(metadata={"description": "A visitor signed in at reception."})
+    host = fields.Nested(
+        PersonSchema, allow_none=True, metadata={"description": "Whom a visitor visits."}
+    )
+    organisation = fields.String(allow_none=True)
 
 
 class RollCallSchema(Schema):

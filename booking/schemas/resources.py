@@ -45,6 +45,12 @@ class RulesSchema(Schema):
     required_certification = fields.String(validate=validate.Length(1, 100))
     check_in = fields.Nested(CheckInRuleSchema)
     quota = fields.List(fields.Nested(QuotaSchema), validate=validate.Length(max=10))
+    visitor_briefing = fields.Boolean(
+        metadata={
+            "description": "Reception records that a visitor for a booking here was "
+            "given its safety briefing before they sign them in."
+        }
+    )
 
     @validates_schema
     def check_meaning(self, data: dict[str, Any], **_: Any) -> None:

@@ -19,6 +19,7 @@ from booking.web import (  # noqa: F401 - their views join blp
     screens,
     signing_in,
     staff,
+    visits,
     waiting,
     wall,
 )

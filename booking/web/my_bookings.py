@@ -14,7 +14,7 @@ from booking.errors import (
     DomainError,
 )
 from booking.models import OCCUPYING, Booking
-from booking.services import displays, feeds, reservations
+from booking.services import displays, feeds, reservations, visitors
 from booking.services.catalogue import get_resource, resource_names
 from booking.services.reservations import BookingQuery
 from booking.web.blueprint import blp
@@ -82,6 +82,7 @@ def booking_page(booking_id: int) -> str:
         open_statuses=OCCUPYING,
         now=now(),
         code=_check_in_code(booking, now()),
+        guests=visitors.list_visitors(user, booking_id=booking.id),
     )
 
 

@@ -103,15 +103,15 @@ def label_sheet() -> str:
 @reception.blp.route("/kiosk", methods=["GET", "POST"])
 @for_those_who_can("run_reception")
 def kiosk() -> str | tuple[str, int]:
-    """Reception's tablet: scan or type a booking's check-in code."""
+    """Reception's tablet: scan or type a booking's check-in code or a visitor's code."""
     if request.method == "GET":
         return render_template("reception/kiosk.html", done=None, error=None, code="")
     code = request.form.get("code", "")[:200]
+    briefed = request.form.get("briefed") == "yes"
     try:
-        booking = displays.check_in_by_code(me(), code, now())
+        done = displays.check_in_by_code(me(), code, now(), briefed=briefed)
     except DomainError as refused:
-        page = render_template(
-            "reception/kiosk.html", done=None, error=in_words(refused), code=code
-        )
+        told = in_words(refused)
+        page = render_template("reception/kiosk.html", done=None, error=told, code=code)
         return page, refused.status
-    return render_template("reception/kiosk.html", done=booking, error=None, code="")
+    return render_template("reception/kiosk.html", done=done, error=None, code="")

@@ -7,11 +7,16 @@ It keeps every message it accepts, parsed, and refuses (550) the addresses in
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
+from flask import Flask
+
+from booking.extensions import db
 
 
 def free_port() -> int:
@@ -69,3 +74,23 @@ def part(message: EmailMessage, content_type: str) -> str:
         if piece.get_content_type() == content_type:
             return str(piece.get_content())
     raise AssertionError(f"no {content_type} part in {message['Subject']!r}")
+
+
+@pytest.fixture(name="sink")
+def mail_sink() -> Iterator[MailSink]:
+    """A real SMTP server for one test."""
+    server = MailSink()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(name="app")
+def app_with_mail(database_url: str, sink: MailSink) -> Iterator[Flask]:
+    """The application sending through ``sink``, its links on https://book.hwic.example."""
+    from tests.conftest import app_for
+
+    application = app_for(database_url, **settings(sink), SITE_URL="https://book.hwic.example")
+    yield application
+    with application.app_context():
+        db.engine.dispose()

@@ -22,7 +22,13 @@ from booking.services.core.access import visible_booking
 from booking.services.feeds import serving as feed_service
 from booking.services.notifications.delivery import write_messages
 from booking.services.notifications.outbox import LEASE, claim
-from tests.booking.mail import MailSink, part, settings
+from tests.booking.mail import (  # noqa: F401 - fixtures
+    MailSink,
+    app_with_mail,
+    mail_sink,
+    part,
+    settings,
+)
 from tests.booking.test_feeds import fetch, links
 from tests.calendars.parsers import READERS
 from tests.conftest import NOW, Factory, app_for, at, iso
@@ -33,22 +39,6 @@ def fresh_cache() -> Iterator[None]:
     feed_service.CACHE.clear()  # feeds of earlier tests have the same ids and times
     yield
     feed_service.CACHE.clear()
-
-
-@pytest.fixture
-def sink() -> Iterator[MailSink]:
-    server = MailSink()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def app(database_url: str, sink: MailSink) -> Iterator[Flask]:
-    application = app_for(database_url, **settings(sink), SITE_URL="https://book.hwic.example")
-    yield application
-    with application.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture

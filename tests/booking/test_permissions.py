@@ -44,6 +44,7 @@ class World:
     failed_message: int
     entry_id: int
     display_id: int
+    visitor_id: int
 
 
 @pytest.fixture
@@ -98,6 +99,11 @@ def world(client: FlaskClient, make: Factory) -> World:
     display = client.post(
         "/api/v1/displays", json={"resource_id": room.id, "name": "Door"}, headers=manager
     )
+    visitor = client.post(
+        "/api/v1/visitors",
+        json={"name": "Guest", "expected_at": iso(at(1, 10))},
+        headers=headers["owner"],
+    )
     return World(
         client,
         users,
@@ -111,6 +117,7 @@ def world(client: FlaskClient, make: Factory) -> World:
         failed_message,
         waiting.get_json()["id"],
         display.get_json()["id"],
+        visitor.get_json()["id"],
     )
 
 
@@ -388,6 +395,40 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
     "read a resource's QR code": (
         lambda w, c: w.client.get(f"/api/v1/resources/{w.room.id}/qr.svg", headers=w.headers[c]),
         {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200, "reception": 200},
+    ),
+    "register a visitor": (
+        lambda w, c: w.client.post(
+            "/api/v1/visitors",
+            json={"name": "V", "expected_at": iso(at(1, 11))},
+            headers=w.headers[c],
+        ),
+        dict.fromkeys(CALLERS, 201),
+    ),
+    "list visitors": (
+        lambda w, c: w.client.get("/api/v1/visitors", headers=w.headers[c]),
+        dict.fromkeys(CALLERS, 200),
+    ),
+    "count visitors": (
+        lambda w, c: w.client.get(
+            "/api/v1/visitors/counts?from=2026-12-01&to=2026-12-31", headers=w.headers[c]
+        ),
+        dict.fromkeys(CALLERS, 200),
+    ),
+    "read the owner's visitor": (
+        lambda w, c: w.client.get(f"/api/v1/visitors/{w.visitor_id}", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 200), "admin_B": 404, "member_B": 404},
+    ),
+    "sign the owner's visitor in": (
+        lambda w, c: w.client.post(f"/api/v1/visitors/{w.visitor_id}/arrive", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200, "reception": 200},
+    ),
+    "sign the owner's visitor out (not in yet)": (
+        lambda w, c: w.client.post(f"/api/v1/visitors/{w.visitor_id}/leave", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 403), "admin": 409, "facility_manager": 409, "reception": 409},
+    ),
+    "cancel the owner's visitor": (
+        lambda w, c: w.client.post(f"/api/v1/visitors/{w.visitor_id}/cancel", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 200), "admin_B": 404, "member_B": 404},
     ),
     "retry a failed message": (
         lambda w, c: w.client.post(

@@ -2,6 +2,7 @@
 page a resource's QR code opens, labels to print, and the kiosk's check-in codes."""
 
 from booking.services.displays.codes import (
+    CheckedIn,
     Label,
     booking_of_code,
     check_in_by_code,
@@ -10,6 +11,8 @@ from booking.services.displays.codes import (
     labels,
     labels_for,
     qr_svg,
+    read_code,
+    visitor_code,
 )
 from booking.services.displays.day import Day, Slot, day_of, display_day
 from booking.services.displays.door import Choice, Door, book_at_the_door, door
@@ -23,6 +26,7 @@ from booking.services.displays.screens import (
 )
 
 __all__ = [
+    "CheckedIn",
     "Choice",
     "Day",
     "Door",
@@ -43,6 +47,8 @@ __all__ = [
     "list_displays",
     "open_display",
     "qr_svg",
+    "read_code",
+    "visitor_code",
     "register_display",
     "revoke_display",
 ]

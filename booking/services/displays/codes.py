@@ -1,9 +1,10 @@
 """QR codes: a resource's (its door page, ``/r/<id>``), sheets of labels to print, and
 the check-in codes reception's kiosk reads.
 
-A booking's check-in code is ``B<id>-<six characters>``: the characters are a keyed
-digest (HMAC with the ``SECRET_KEY``) of the id, so a code cannot be guessed from an id
-and a mistyped one checks nobody in. It is short enough to read out or type.
+A booking's check-in code is ``B<id>-<six characters>``, a visitor's ``V<id>-…``: the
+characters are a keyed digest (HMAC with the ``SECRET_KEY``) of what and which, so a code
+cannot be guessed from an id and a mistyped one checks nobody in. It is short enough to
+read out or type.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from sqlalchemy import select
 from booking.access import require
 from booking.errors import InvalidFieldsError, NotFoundError
 from booking.extensions import db
-from booking.models import Booking, Resource, User
-from booking.services import reservations
+from booking.models import Booking, Resource, User, Visitor
+from booking.services import reservations, visitors
 from booking.services.catalogue import resource_names
 
-CODE = re.compile(r"B(\d{1,12})-([A-Z2-7]{6})")
+CODE = re.compile(r"([BV])(\d{1,12})-([A-Z2-7]{6})")
+#: What each code's letter names, and the word its digest is made over.
+KINDS = {"B": "check-in", "V": "visitor"}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -97,29 +100,57 @@ def labels_for(actor: User, resource_id: int) -> Label:
     return _label(resource, resource_names())
 
 
-def _mac(booking_id: int) -> str:
+def _mac(letter: str, number: int) -> str:
     key = str(current_app.config["SECRET_KEY"]).encode()
-    digest = hmac.new(key, f"check-in:{booking_id}".encode(), hashlib.sha256).digest()
+    digest = hmac.new(key, f"{KINDS[letter]}:{number}".encode(), hashlib.sha256).digest()
     return base64.b32encode(digest).decode()[:6]
 
 
 def check_in_code(booking_id: int) -> str:
     """The code reception's kiosk checks booking ``booking_id`` in by."""
-    return f"B{booking_id}-{_mac(booking_id)}"
+    return f"B{booking_id}-{_mac('B', booking_id)}"
+
+
+def visitor_code(visitor_id: int) -> str:
+    """The code reception's kiosk signs visitor ``visitor_id`` in by."""
+    return f"V{visitor_id}-{_mac('V', visitor_id)}"
+
+
+def read_code(code: str) -> tuple[str, int]:
+    """What a code (typed, or read from its QR code) names: ``("B", booking id)`` or
+    ``("V", visitor id)``; 422 if it is not one."""
+    found = CODE.search(code.strip().upper().replace(" ", ""))
+    if found is None:
+        raise InvalidFieldsError(
+            {"code": ["That is not a check-in code: it looks like B123-ABCDEF or V45-ABCDEF."]}
+        )
+    letter, number, mac = found.group(1), int(found.group(2)), found.group(3)
+    if not hmac.compare_digest(mac, _mac(letter, number)):
+        raise InvalidFieldsError({"code": ["That is not a check-in code: check it for typos."]})
+    return letter, number
 
 
 def booking_of_code(code: str) -> int:
-    """The booking a check-in code (typed, or read from its QR code) names; 422 if it is
-    not one."""
-    found = CODE.search(code.strip().upper().replace(" ", ""))
-    if found is None or not hmac.compare_digest(found.group(2), _mac(int(found.group(1)))):
-        raise InvalidFieldsError(
-            {"code": ["That is not a check-in code: it looks like B123-ABCDEF."]}
-        )
-    return int(found.group(1))
+    """The booking a check-in code names; 422 if it names none."""
+    letter, number = read_code(code)
+    if letter != "B":
+        raise InvalidFieldsError({"code": ["That is not a check-in code of a booking."]})
+    return number
 
 
-def check_in_by_code(actor: User, code: str, now: datetime) -> Booking:
-    """Check in the booking ``code`` names, at reception's kiosk."""
+@dataclass(frozen=True, slots=True)
+class CheckedIn:
+    """What the kiosk checked in: a booking, or a visitor signed in."""
+
+    booking: Booking | None = None
+    visitor: Visitor | None = None
+
+
+def check_in_by_code(actor: User, code: str, now: datetime, *, briefed: bool = False) -> CheckedIn:
+    """Check in the booking, or sign in the visitor, that ``code`` names, at reception's
+    kiosk (``briefed``: the visitor was given their lab's safety briefing)."""
     require(actor, "run_reception")
-    return reservations.check_in(actor, booking_of_code(code), now)
+    letter, number = read_code(code)
+    if letter == "V":
+        return CheckedIn(visitor=visitors.arrive(actor, number, now, briefed=briefed))
+    return CheckedIn(booking=reservations.check_in(actor, number, now))

@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Connection, String, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Connection, String, bindparam, func, or_, select
 
 from booking.access import require
 from booking.errors import NotFoundError
@@ -98,7 +98,7 @@ _PATH = bindparam("path", type_=String())
 _FAMILY = select(Resource.id).where(
     or_(Resource.path.startswith(_PATH), _PATH.startswith(Resource.path))
 )
-_IDS = bindparam("family", expanding=True)
+_IDS: BindParameter[list[int]] = bindparam("family", expanding=True)
 #: A poll: whether the display is still in service, the catalogue's latest change and
 #: the bookings that block its resource (their latest change and their number).
 _POLL = select(

@@ -8,6 +8,7 @@ holds what each person wants to hear. Other areas use only the names below.
 """
 
 from booking.services.notifications import recording as _recording  # noqa: F401 - subscribes
+from booking.services.notifications import visits as _visits  # noqa: F401 - subscribes
 from booking.services.notifications.delivery import send_notifications
 from booking.services.notifications.outbox import (
     OutboxQuery,

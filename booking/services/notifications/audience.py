@@ -23,6 +23,7 @@ Kind = Literal[
     "released",  # a no-show
     "reminder",
     "offered",  # freed time held for someone on the waitlist
+    "visitor_arrived",  # to a visitor's host
 ]
 
 #: The preference (``/me/preferences``) that lets a person refuse each kind.
@@ -37,6 +38,7 @@ TOPIC_OF: Mapping[Kind, str] = {
     "released": "changes",
     "reminder": "reminders",
     "offered": "waitlist",
+    "visitor_arrived": "visitors",
 }
 #: Kinds that remove the event from calendars (iTIP ``METHOD:CANCEL``).
 CANCELLING: frozenset[Kind] = frozenset({"cancelled", "rejected", "expired", "released"})

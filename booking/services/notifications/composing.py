@@ -35,6 +35,7 @@ VERBS: dict[Kind, str] = {
     "released": "Released as a no-show",
     "reminder": "Reminder",
     "offered": "Free for you",
+    "visitor_arrived": "Your visitor is here",
 }
 #: The first line of each kind's message; ``{asked_by}`` is whom a booking is for.
 INTROS: dict[Kind, str] = {
@@ -52,6 +53,7 @@ INTROS: dict[Kind, str] = {
     "reminder": "A reminder of your booking.",
     "offered": "Time you were waiting for has come free, and it is held for you. Confirm it "
     "on its page before the hold runs out, or it passes to the next person waiting.",
+    "visitor_arrived": "Your visitor has signed in at reception.",
 }
 #: How many of a series' dates a message lists before "and N more".
 LISTED_DATES = 12

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from booking.access import require
 from booking.models import Booking, User
-from booking.services import people, reservations
+from booking.services import people, reservations, visitors
 from booking.services.catalogue import local_day, resource_names, rules_of_every_resource, site_zone
 from booking.services.reception.presence import occupancy
 from booking.services.reception.results import Occupancy, ResourceState
@@ -31,6 +31,8 @@ class Board:
     people: list[User]
     desks: list[ResourceState]
     walk_in_until: datetime
+    visitors_in: int  # signed in at reception, not yet out
+    visitors_due: int  # expected today, not yet come
 
 
 def walk_in_until(desks: list[ResourceState], at: datetime) -> datetime:
@@ -70,4 +72,8 @@ def board(actor: User, at: datetime) -> Board:
         people=[person for person in people.list_users(actor) if person.tenant_id is not None],
         desks=desks,
         walk_in_until=walk_in_until(desks, at),
+        visitors_in=len(visitors.present(actor)),
+        visitors_due=len(
+            visitors.list_visitors(actor, at.astimezone(site_zone()).date(), status="expected")
+        ),
     )

@@ -28,6 +28,7 @@ from booking.extensions import db
 from booking.models import Booking, Tenant, User
 from booking.services.catalogue import Place, local_day, read_layout
 from booking.services.core import indexed_overlap, occupying, overlapping
+from booking.services.reception.guests import expected_visitors, visitors_present
 from booking.services.reception.results import (
     DaySheet,
     FloorState,
@@ -228,7 +229,8 @@ def day_sheet(actor: User, day: date, statuses: Sequence[str] = ()) -> DaySheet:
         for resource_id in sorted(by_resource, key=order)
     ]
     counts = dict(Counter(row.status for row in rows))
-    return DaySheet(day, local.at(window.start), local.at(window.end), counts, resources)
+    visitors = expected_visitors(day, layout, local)
+    return DaySheet(day, local.at(window.start), local.at(window.end), counts, resources, visitors)
 
 
 def roll_call(actor: User, now: datetime) -> RollCall:
@@ -253,12 +255,14 @@ def roll_call(actor: User, now: datetime) -> RollCall:
         )
         for row in rows
     ]
+    guests = visitors_present(now, layout, local)
     entries.sort(
         key=lambda e: (
             e.floor is None,
             e.floor.name if e.floor else "",
-            e.resource.name,
+            e.resource.name if e.resource else "",
             e.user.name,
         )
     )
-    return RollCall(local.at(now), _headcount(rows), entries)
+    entries.extend(guests)  # after everyone checked in, as they were expected
+    return RollCall(local.at(now), _headcount(rows) + len(guests), entries)

@@ -98,24 +98,49 @@ class SheetResource:
 
 
 @dataclass(slots=True)
+class ExpectedVisitor:
+    """A visitor of the day sheet: whom they visit, when, and where when it is known."""
+
+    id: int
+    name: str
+    organisation: str | None
+    host: Person
+    tenant: Named | None
+    expected_at: datetime
+    leaves_at: datetime | None
+    status: str
+    booking_id: int | None
+    resource: Named | None
+
+
+@dataclass(slots=True)
 class DaySheet:
     date: date
     start: datetime
     end: datetime
     counts: dict[str, int]
     resources: list[SheetResource]
+    visitors: list[ExpectedVisitor]
 
 
 @dataclass(slots=True)
 class RollCallEntry:
-    booking_id: int
+    """Someone in the building: checked in to a booking, or a visitor signed in (then
+    ``user`` is the visitor, ``host`` whom they visit, ``booking_id`` and ``resource``
+    their meeting's, if any, and ``until`` when they said they would leave, or the
+    day's end)."""
+
+    booking_id: int | None
     user: Person
     tenant: Named | None
     attendees: int
     floor: Named | None
-    resource: Named
+    resource: Named | None
     checked_in_at: datetime | None
     until: datetime
+    visitor: bool = False
+    host: Person | None = None
+    organisation: str | None = None
 
 
 @dataclass(slots=True)
