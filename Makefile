@@ -46,7 +46,7 @@ $(AXE): tests/browser/package.json
 	else echo "npm is missing: the browser tests will be skipped"; fi
 
 test: lint $(ICALJS) $(AXE)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py
@@ -56,6 +56,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/floor.py
 	$(BIN)/python bench/notifications.py
 	$(BIN)/python bench/waitlist.py
+	$(BIN)/python bench/displays.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/calendars/node_modules tests/browser/node_modules test-artifacts

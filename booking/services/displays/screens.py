@@ -19,8 +19,21 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BindParameter, Connection, String, bindparam, func, or_, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    String,
+    any_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 
 from booking.access import require
 from booking.errors import NotFoundError
@@ -98,17 +111,34 @@ _PATH = bindparam("path", type_=String())
 _FAMILY = select(Resource.id).where(
     or_(Resource.path.startswith(_PATH), _PATH.startswith(Resource.path))
 )
-_IDS: BindParameter[list[int]] = bindparam("family", expanding=True)
-#: A poll: whether the display is still in service, the catalogue's latest change and
-#: the bookings that block its resource (their latest change and their number).
-_POLL = select(
-    select(Display.id)
-    .where(Display.id == bindparam("display_id"), Display.revoked_at.is_(None))
-    .scalar_subquery(),
-    _CATALOGUE,
-    select(func.max(Booking.updated_at)).where(Booking.resource_id.in_(_IDS)).scalar_subquery(),
-    select(func.count()).where(Booking.resource_id.in_(_IDS)).scalar_subquery(),
-)
+
+
+def _poll_query(dialect: str) -> Select[*tuple[Any, ...]]:
+    """A poll: whether the display is still in service, the catalogue's latest change and
+    the bookings that block its resource (their latest change and their number). On
+    PostgreSQL the resources are one array parameter (``= ANY``), so the statement's text
+    never changes and stays prepared; elsewhere an ``IN`` list."""
+    among: ColumnElement[bool]
+    if dialect == "postgresql":
+        among = Booking.resource_id == any_(bindparam("family", type_=ARRAY(Integer)))
+    else:
+        among = Booking.resource_id.in_(bindparam("family", expanding=True))
+    blocking = (
+        select(func.max(Booking.updated_at).label("changed"), func.count().label("number"))
+        .where(among)
+        .subquery()
+    )  # one pass over the bookings for both
+    return select(
+        select(Display.id)
+        .where(Display.id == bindparam("display_id"), Display.revoked_at.is_(None))
+        .scalar_subquery(),
+        _CATALOGUE,
+        blocking.c.changed,
+        blocking.c.number,
+    )
+
+
+_POLLS = {dialect: _poll_query(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +189,14 @@ def open_display(secret: str, now: datetime) -> Poll:
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         known = _KNOWN.get(digest) or _look_up(connection, digest)
         values = {"display_id": known.display_id, "family": list(known.family)}
-        row = connection.execute(_POLL, values).one()
+        poll = _POLLS[connection.dialect.name]
+        row = connection.execute(poll, values).one()
         if row[0] is None:
             _KNOWN.pop(digest, None)
             raise NotFoundError("No such display: the address is wrong or has been revoked.")
         if row[1] != known.catalogue:  # moved, resized or renamed: read its place again
             known = _look_up(connection, digest)
-            row = connection.execute(_POLL, {**values, "family": list(known.family)}).one()
+            row = connection.execute(poll, {**values, "family": list(known.family)}).one()
     local = now.astimezone(site_zone())
     minute: tuple[date, int, int] = (local.date(), local.hour, local.minute)
     version = repr((known.display_id, known.resource_id, tuple(row[1:]), minute)).encode()
