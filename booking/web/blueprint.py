@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint, Response, render_template, request
 
-from booking.errors import problem
+from booking.errors import DomainError, problem
 from booking.services.catalogue import site_zone
 
 blp = Blueprint("web", __name__)
@@ -26,6 +26,14 @@ def local_time(moment: datetime, style: str = "full") -> str:
 @blp.app_template_filter("words")
 def words(code: str) -> str:
     return code.replace("_", " ")
+
+
+def in_words(refused: DomainError) -> str:
+    """A refusal in the words it gives people: the rules' own messages when rules
+    refused, what is wrong with each field, else its detail."""
+    violations = [v["message"] for v in refused.extra.get("violations") or []]
+    fields = [m for ms in (refused.extra.get("errors") or {}).values() for m in ms]
+    return " ".join(violations + fields) or refused.detail
 
 
 @blp.app_errorhandler(403)

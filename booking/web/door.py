@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from booking.clock import now
 from booking.errors import DomainError, NotFoundError
 from booking.services import displays, reservations
-from booking.web.blueprint import blp, local_time
+from booking.web.blueprint import blp, in_words, local_time
 from booking.web.session import me, signed_in
 
 
@@ -23,14 +23,6 @@ def door(resource_id: int) -> str:
     except NotFoundError:
         abort(404)
     return render_template("door.html", door=found)
-
-
-def in_words(refused: DomainError) -> str:
-    """A refusal in the words it gives people: the rules' own messages when rules
-    refused, what is wrong with each field, else its detail."""
-    violations = [v["message"] for v in refused.extra.get("violations") or []]
-    fields = [m for ms in (refused.extra.get("errors") or {}).values() for m in ms]
-    return " ".join(violations + fields) or refused.detail
 
 
 def _back(resource_id: int) -> BaseResponse:

@@ -18,8 +18,7 @@ from booking.services import displays, people, reservations, visitors
 from booking.services.catalogue import resource_names, site_zone
 from booking.services.visitors import VisitorDraft
 from booking.web import reception
-from booking.web.blueprint import blp
-from booking.web.door import in_words
+from booking.web.blueprint import blp, in_words
 from booking.web.session import for_those_who_can, me, same_site, signed_in
 from rules.localtime import LocalTimeError, localize
 
@@ -176,8 +175,7 @@ def desk() -> str:
         inside=inside,
         q=name or "",
         hosts=_hosts(user),
-        needs={v.id: visitors.briefing_for(v) for v in shown},
-        places=visitors.meeting_places(shown),
+        meetings=visitors.meetings(shown),
         names=resource_names(),
         at=now(),
     )

@@ -15,7 +15,7 @@ from booking.models import Resource
 from booking.services import displays
 from booking.services.catalogue import resource_names
 from booking.web import reception, staff
-from booking.web.door import in_words
+from booking.web.blueprint import in_words
 from booking.web.session import for_those_who_can, me
 
 #: Kinds a sheet of labels may be printed for.

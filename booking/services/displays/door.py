@@ -91,10 +91,10 @@ def _why_not(actor: User, decision: Decision, day: Day) -> str:
 
 def _choices(actor: User, resource: Resource, day: Day, now: datetime) -> Door:
     start = reservations.walk_in_start(now, rules_of(resource))
-    ends = {start + length: length for length in LENGTHS}
+    ends: dict[datetime, timedelta | None] = {start + length: length for length in LENGTHS}
     upcoming = day.next.start if day.next is not None and day.next.part is None else None
     if upcoming is not None and start < upcoming < max(ends):
-        ends.setdefault(upcoming, None)  # type: ignore[arg-type]
+        ends.setdefault(upcoming, None)
     draft = BookingDraft(resource.id, None, max(ends), TITLE, check_in=True, at_the_door=True)
     _, judged = reservations.preview_booking(actor, draft, sorted(ends), now)
     accepted = [

@@ -41,13 +41,10 @@ from booking.extensions import db
 from booking.models import Booking, Display, Resource, User
 from booking.services.catalogue import site_zone
 from booking.services.core import transactional
+from booking.services.people import digest as stored_form
 
 #: Bytes of a display's secret: 192 bits, 32 URL-safe characters.
 SECRET_BYTES = 24
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +65,7 @@ def register_display(actor: User, resource_id: int, name: str, now: datetime) ->
     display = Display(
         resource_id=resource_id,
         name=name,
-        digest=_digest(secret),
+        digest=stored_form(secret),
         created_by_id=actor.id,
         created_at=now,
     )
@@ -184,7 +181,7 @@ def open_display(secret: str, now: datetime) -> Poll:
     A display this process has seen costs one query: that it is still in service, and
     the version's parts. Its resource's place (which bookings block it) is read again
     only when the catalogue has changed since."""
-    digest = _digest(secret)
+    digest = stored_form(secret)
     # outside any transaction: no BEGIN and no ROLLBACK round trips
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         known = _KNOWN.get(digest) or _look_up(connection, digest)

@@ -33,6 +33,7 @@ from booking.models import Booking, FeedKey, FeedState, Resource, Tenant, User
 from booking.services.catalogue import site_zone
 from booking.services.core import transactional
 from booking.services.feeds.content import FeedOwner, FeedScope, build_feed
+from booking.services.people import digest as stored_form
 from rules.durations import parse_duration
 
 log = logging.getLogger("booking.feeds")
@@ -42,10 +43,6 @@ CACHE_SIZE = 512
 
 
 # --- secrets -------------------------------------------------------------------------
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _secret(user_id: int, salt: str) -> str:
@@ -60,9 +57,11 @@ def _new_key(user: User, now: datetime) -> str:
     secret = _secret(user.id, salt)
     key = db.session.scalar(select(FeedKey).where(FeedKey.user_id == user.id))
     if key is None:
-        db.session.add(FeedKey(user_id=user.id, salt=salt, digest=_digest(secret), created_at=now))
+        db.session.add(
+            FeedKey(user_id=user.id, salt=salt, digest=stored_form(secret), created_at=now)
+        )
     else:
-        key.salt, key.digest, key.created_at = salt, _digest(secret), now
+        key.salt, key.digest, key.created_at = salt, stored_form(secret), now
     return secret
 
 
@@ -77,7 +76,7 @@ def feed_secret(user: User, now: datetime) -> str:
     if key is None:
         return _new_key(user, now)
     secret = _secret(user.id, key.salt)
-    if not hmac.compare_digest(_digest(secret), key.digest):
+    if not hmac.compare_digest(stored_form(secret), key.digest):
         log.warning("feed URLs of user %s were made anew: SECRET_KEY has changed", user.id)
         return _new_key(user, now)
     return secret
@@ -146,7 +145,7 @@ def open_feed(
     local date (it moves the window) and the refresh interval's turn: a change stamped
     earlier than one already seen (a slow request committing late) shows by then.
     """
-    wanted = _digest(secret)
+    wanted = stored_form(secret)
     # one read, outside any transaction: no BEGIN and no ROLLBACK round trips
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         row = connection.execute(

@@ -5,6 +5,7 @@ are no longer needed (``purge-visitors``)."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -14,7 +15,7 @@ from booking.access import require
 from booking.errors import StateConflictError
 from booking.extensions import db
 from booking.models import Booking, Resource, Tenant, User, Visitor
-from booking.services.catalogue import local_day, site_zone
+from booking.services.catalogue import local_day, rules_of, site_zone
 from booking.services.core import transactional
 from booking.services.visitors.registering import visible_visitor, visible_visitors
 from booking.services.visitors.signing import sign_in
@@ -52,18 +53,33 @@ def list_visitors(
     return list(db.session.scalars(query.order_by(Visitor.expected_at, Visitor.name)))
 
 
-def meeting_places(shown: list[Visitor]) -> dict[int, str]:
-    """Where each visitor's booking is, by visitor id (those with a booking)."""
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """Where a visitor's booking is, and whether its rules ask for a safety briefing."""
+
+    place: str
+    briefing: bool
+
+
+def meetings(shown: list[Visitor]) -> dict[int, Meeting]:
+    """The meeting of each visitor who has one, by visitor id: one query, and each
+    resource's rules read once however many visitors it has."""
     ids = [v.id for v in shown if v.booking_id is not None]
     if not ids:
         return {}
     query = (
-        select(Visitor.id, Resource.name)
+        select(Visitor.id, Resource)
         .join(Booking, Booking.id == Visitor.booking_id)
         .join(Resource, Resource.id == Booking.resource_id)
         .where(Visitor.id.in_(ids))
     )
-    return {visitor_id: name for visitor_id, name in db.session.execute(query)}
+    briefed: dict[int, bool] = {}
+    found = {}
+    for visitor_id, resource in db.session.execute(query):
+        if resource.id not in briefed:
+            briefed[resource.id] = rules_of(resource).visitor_briefing
+        found[visitor_id] = Meeting(resource.name, briefed[resource.id])
+    return found
 
 
 def present(actor: User) -> list[Visitor]:
