@@ -31,7 +31,7 @@ from databases import add_only_option, each_database  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from booking import create_app, events  # noqa: E402
-from booking.extensions import db  # noqa: E402
+from booking.extensions import close_databases, db  # noqa: E402
 from booking.models import Notification, OutboxEvent, Resource, User  # noqa: E402
 from booking.services.catalogue.resources import add_resource  # noqa: E402
 from booking.services.notifications import delivery, outbox  # noqa: E402
@@ -223,7 +223,7 @@ def run(kind: str, url: str, args: argparse.Namespace) -> None:
             f"{statistics.median(ms[-tenth:]):.1f} ms (median)"
         )
         with app.app_context():
-            db.engine.dispose()
+            close_databases()
 
 
 def main() -> None:

@@ -35,7 +35,7 @@ from databases import add_only_option, each_database  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from booking import create_app  # noqa: E402
-from booking.extensions import db  # noqa: E402
+from booking.extensions import close_databases, db  # noqa: E402
 from booking.models import ApiToken, Booking, Closure  # noqa: E402
 from booking.services.catalogue.resources import add_resource  # noqa: E402
 from booking.services.people.auth import digest  # noqa: E402
@@ -145,7 +145,7 @@ def prepare(url: str) -> list[int]:
         db.session.commit()
         with db.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
-        db.engine.dispose()
+        close_databases()
     return rooms
 
 
@@ -263,7 +263,7 @@ def rules_against_bare_query(url: str) -> tuple[float, float, float]:
 
         page, whole = median_ms(lambda: search(50)), median_ms(lambda: search(RESOURCES))
         bare = median_ms(lambda: (list_resource_summaries(every), load_claims(None, window, now)))
-        db.engine.dispose()
+        close_databases()
     return page, whole, bare
 
 

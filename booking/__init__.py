@@ -11,7 +11,7 @@ from flask import Flask
 
 from booking import api, cli, edge, errors, web
 from booking.config import check_site_rules, load_settings
-from booking.database import is_migrated_object
+from booking.database import is_migrated_object, polls_binds
 from booking.extensions import db, migrate
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'booking.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    app.config["SQLALCHEMY_BINDS"] = polls_binds(app.config["DATABASE_URL"])
     app.config["SQLALCHEMY_ECHO"] = app.config["DATABASE_ECHO"]
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["SITE_HOSTS"], app.config["SITE_URL"])
     if not app.config["SECRET_KEY"]:

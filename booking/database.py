@@ -23,6 +23,8 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.types import TypeDecorator
 
 IMMEDIATE = "booking_immediate"
+#: Flask-SQLAlchemy's bind for polls on PostgreSQL (see ``polls_binds``).
+POLLS = "polls"
 #: SQLite's R*Tree of booking spans (migration 0002) and the shadow tables it keeps.
 SPANS_TABLE = "booking_spans"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -131,6 +133,31 @@ def _begin_sqlite(connection: Connection) -> None:
         return  # one read on its own (a poll): no transaction to begin or end
     immediate = options.get(IMMEDIATE, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def polls_binds(url: str) -> dict[str, dict[str, Any]]:
+    """The binds beside the database at ``url``: on PostgreSQL, ``polls``.
+
+    Displays and calendar apps poll a handful of statements thousands of times a minute,
+    each one read on its own. Through ``polls`` they read in autocommit (no BEGIN or
+    ROLLBACK round trips), and each connection plans a prepared statement once, for
+    any values (``plan_cache_mode = force_generic_plan``): PostgreSQL otherwise plans a
+    poll anew for its values every time, which took longer than running it. Only
+    polls use this bind, so no other statement is held to a generic plan. SQLite plans
+    cheaply and has none (an in-memory database could not be shared by two engines).
+    """
+    from sqlalchemy.engine import make_url
+
+    if make_url(url).get_backend_name() != "postgresql":
+        return {}
+    return {
+        POLLS: {
+            "url": url,
+            "isolation_level": "AUTOCOMMIT",
+            "connect_args": {"options": "-c plan_cache_mode=force_generic_plan"},
+            "pool_size": 2,
+        }
+    }
 
 
 def writer_lock_path(engine: Engine) -> str | None:

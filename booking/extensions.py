@@ -33,3 +33,10 @@ if TYPE_CHECKING:
 
 else:
     Model = db.Model
+
+
+def close_databases() -> None:
+    """Close the pooled connections of every engine of the app: its database's and, on
+    PostgreSQL, the polls' (``booking.database.polls_binds``)."""
+    for engine in db.engines.values():
+        engine.dispose()

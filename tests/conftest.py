@@ -22,7 +22,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from booking import create_app
-from booking.extensions import db
+from booking.extensions import close_databases, db
 from booking.models import Booking, Resource, User
 from booking.services.catalogue.resources import add_resource
 from booking.services.people.auth import digest
@@ -65,7 +65,7 @@ def migrate(url: str) -> None:
     app = app_for(url)
     with app.app_context():
         flask_migrate.upgrade()
-        db.engine.dispose()
+        close_databases()
 
 
 @pytest.fixture(scope="session")
@@ -126,7 +126,7 @@ def app(database_url: str) -> Iterator[Flask]:
     application = app_for(database_url)
     yield application
     with application.app_context():
-        db.engine.dispose()
+        close_databases()
 
 
 @pytest.fixture

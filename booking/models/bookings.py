@@ -65,6 +65,9 @@ class Booking(Model):
         Index("ix_bookings_user_changed", "user_id", "updated_at"),
         Index("ix_bookings_tenant_changed", "tenant_id", "updated_at"),
         Index("ix_bookings_resource_changed", "resource_id", "updated_at"),
+        # A display's version: the bookings of its resource not yet over (those that
+        # ended are never shown again), their latest change and number, from the index.
+        Index("ix_bookings_resource_ends", "resource_id", "occupied_end", "updated_at"),
         # The jobs and the roll-call look for the few bookings in one of these states.
         *(
             Index(

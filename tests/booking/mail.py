@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 
-from booking.extensions import db
+from booking.extensions import close_databases
 
 
 def free_port() -> int:
@@ -93,4 +93,4 @@ def app_with_mail(database_url: str, sink: MailSink) -> Iterator[Flask]:
     application = app_for(database_url, **settings(sink), SITE_URL="https://book.hwic.example")
     yield application
     with application.app_context():
-        db.engine.dispose()
+        close_databases()

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, create_engine, select, text
 from sqlalchemy.exc import IntegrityError
 
 from booking.database import writer_lock_path, writer_turn
-from booking.extensions import db
+from booking.extensions import close_databases, db
 from booking.models import Booking, Resource, User
 from booking.seeding import seed_demo
 from booking.services.core.claims import (
@@ -226,4 +226,4 @@ def test_every_migration_goes_down_and_up_again_with_the_data_in_place(
         db.session.remove()
         flask_migrate.downgrade(revision="base")
         flask_migrate.upgrade()
-        db.engine.dispose()
+        close_databases()

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from booking.errors import InvalidFieldsError
-from booking.extensions import db
+from booking.extensions import close_databases, db
 from booking.models import Booking, Display, User
 from booking.services import displays
 from tests.conftest import Factory, at, iso
@@ -118,6 +118,64 @@ def test_a_booking_elsewhere_leaves_a_display_as_it_is(
     assert client.get(live, headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_bookings_over_before_today_are_not_read_for_a_poll(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    room = make.resource()
+    owner = make.user()
+    yesterday = make.booking(room, owner, at(1, 9), at(1, 10), updated_at=at(1, 9))
+    live = path_of(register(client, make, room.id)["url"]) + "/live"
+    moment(app, at(2, 9))
+    etag = client.get(live).headers["ETag"]
+    with app.app_context():  # a late change to what is over leaves the display as it is
+        db.session.execute(
+            update(Booking).where(Booking.id == yesterday.id).values(updated_at=at(2, 9))
+        )
+        db.session.commit()
+    assert client.get(live, headers={"If-None-Match": etag}).status_code == 304
+    make.booking(room, owner, at(3, 9), at(3, 10), updated_at=at(2, 9))  # tomorrow's counts
+    assert client.get(live, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_booking_moved_to_another_room_changes_the_display(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    room, other = make.resource(), make.resource()
+    moved = make.booking(room, make.user(), at(1, 11), at(1, 12), updated_at=at(1, 8))
+    make.booking(room, make.user(), at(1, 14), at(1, 15), updated_at=at(1, 8, 30))  # stays
+    live = path_of(register(client, make, room.id)["url"]) + "/live"
+    moment(app, at(1, 9))
+    etag = client.get(live).headers["ETag"]
+    with app.app_context():  # its stamp no later than before: only the number shows it
+        db.session.execute(
+            update(Booking).where(Booking.id == moved.id).values(resource_id=other.id)
+        )
+        db.session.commit()
+    assert client.get(live, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_polls_read_alone_and_on_postgresql_plan_once(app: Flask) -> None:
+    from booking.database import POLLS
+    from booking.services.core import read_alone
+
+    with app.app_context():
+        with read_alone() as connection:
+            assert connection.engine.url == db.engine.url
+            assert connection.exec_driver_sql("SELECT count(*) FROM displays").scalar() == 0
+            driver: Any = connection.connection.driver_connection
+            if connection.dialect.name == "sqlite":
+                assert not driver.in_transaction  # no BEGIN was sent
+            else:
+                assert driver.info.transaction_status.name == "IDLE"
+                mode = connection.exec_driver_sql("SHOW plan_cache_mode").scalar()
+                assert mode == "force_generic_plan"
+        if db.engine.dialect.name == "postgresql":  # nothing else is held to one plan
+            assert POLLS in db.engines
+            assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "auto"
+        else:
+            assert POLLS not in db.engines  # SQLite: one engine (a memory one is unshared)
+
+
 def test_a_display_follows_its_resource_when_it_moves(
     app: Flask, client: FlaskClient, make: Factory
 ) -> None:
@@ -145,7 +203,7 @@ def test_the_etag_is_the_same_after_a_restart(app: Flask, client: FlaskClient, m
     with restarted.test_client() as other:
         assert other.get(live, headers={"If-None-Match": etag}).status_code == 304
     with restarted.app_context():
-        db.engine.dispose()
+        close_databases()
 
 
 def test_a_revoked_display_is_closed_for_good(app: Flask, client: FlaskClient, make: Factory):

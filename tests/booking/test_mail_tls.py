@@ -15,7 +15,7 @@ import trustme
 from aiosmtpd.smtp import AuthResult
 from flask import Flask
 
-from booking.extensions import db
+from booking.extensions import close_databases, db
 from booking.jobs import run_job
 from booking.models import Notification
 from booking.services.notifications import delivery
@@ -80,7 +80,7 @@ def test_mail_goes_over_tls_after_logging_in(database_url: str, secured: Any) ->
     assert len(_book_and_send(app)) == 1
     assert [m["Subject"] for m in sink.received] == ["Confirmed: Room, Tue 1 Dec 09:00-10:00"]
     with app.app_context():
-        db.engine.dispose()
+        close_databases()
 
 
 def test_a_wrong_password_keeps_the_message_for_a_later_try(
@@ -95,4 +95,4 @@ def test_a_wrong_password_keeps_the_message_for_a_later_try(
         assert waiting.status == "queued" and "SMTPAuthenticationError" in (
             waiting.last_error or ""
         )
-        db.engine.dispose()
+        close_databases()

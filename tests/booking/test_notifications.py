@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from booking.extensions import db
+from booking.extensions import close_databases, db
 from booking.jobs import run_job
 from booking.models import Notification, OutboxEvent, User
 from booking.services.core.access import visible_booking
@@ -490,7 +490,7 @@ def test_the_file_backend_writes_eml_files(database_url: str, tmp_path: Any) -> 
     [written] = list((tmp_path / "mail").glob("*.eml"))
     assert b"Subject: Confirmed: Room, Tue 1 Dec 09:00-10:00" in written.read_bytes()
     with app.app_context():
-        db.engine.dispose()
+        close_databases()
 
 
 def test_staff_page_and_api_show_the_outbox_only_to_managers(

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from booking.extensions import db
+from booking.extensions import close_databases, db
 from booking.models import Booking
 from tests.conftest import Factory, app_for
 
@@ -23,7 +23,7 @@ def app(database_url: str) -> Iterator[Flask]:
     application = app_for(database_url, FIXED_NOW=SPRING_NIGHT, WTF_CSRF_ENABLED=False)
     yield application
     with application.app_context():
-        db.engine.dispose()
+        close_databases()
 
 
 def walk_in(app: Flask, make: Factory, until: str) -> tuple[str, list[Booking]]:

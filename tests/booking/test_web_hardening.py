@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from booking.extensions import db
+from booking.extensions import close_databases
 from tests.conftest import Factory, app_for, at
 
 
@@ -18,7 +18,7 @@ def app(database_url: str) -> Iterator[Flask]:
     application = app_for(database_url, WTF_CSRF_ENABLED=False)
     yield application
     with application.app_context():
-        db.engine.dispose()
+        close_databases()
 
 
 def signed_in_client(app: Flask, user_id: int) -> FlaskClient:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from booking.extensions import db
+from booking.extensions import close_databases, db
 from booking.models import Booking, User
 from booking.services import displays
 from booking.services.reservations import BookingDraft, create_booking
@@ -110,7 +110,7 @@ def test_a_display_keeps_itself_current_across_a_restart(page, site: Site) -> No
         assert ben is not None
         draft = BookingDraft(room.id, NOW, NOW.replace(hour=10), "Board meeting")
         create_booking(ben, draft, NOW)
-        db.engine.dispose()
+        close_databases()
     restarted = app_for(url, SITE_RULES={}, DISPLAYS_POLL="PT1S")
     with serving(restarted, port):
         page.get_by_text("IN USE").wait_for(state="visible", timeout=10_000)
@@ -125,7 +125,7 @@ def test_a_display_keeps_itself_current_across_a_restart(page, site: Site) -> No
             displays.revoke_display(admin, made.display.id, NOW)
         page.get_by_text("switched off").wait_for(state="visible", timeout=10_000)
     with restarted.app_context():
-        db.engine.dispose()
+        close_databases()
 
 
 def test_reception_checks_a_booking_in_at_the_kiosk(page, site: Site) -> None:

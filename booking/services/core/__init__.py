@@ -22,7 +22,7 @@ from booking.services.core.claims import (
     spans_overlap,
     target_of,
 )
-from booking.services.core.transactions import transactional
+from booking.services.core.transactions import read_alone, read_row, transactional
 
 __all__ = [
     "audit",
@@ -35,6 +35,8 @@ __all__ = [
     "lock_blocking_path_ids",
     "occupying",
     "overlapping",
+    "read_alone",
+    "read_row",
     "related_bookings",
     "require_booking_for",
     "spans_overlap",

@@ -17,13 +17,15 @@ subscribers once it has committed; a rolled-back attempt's events reach nobody.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, ParamSpec, TypeVar
 
+from sqlalchemy import Connection, Select
 from sqlalchemy.exc import DBAPIError
 
 from booking import events
-from booking.database import IMMEDIATE, writer_turn
+from booking.database import IMMEDIATE, POLLS, writer_turn
 from booking.errors import BookingConflictError
 from booking.extensions import db
 
@@ -81,3 +83,42 @@ def transactional(service: Callable[P, R]) -> Callable[P, R]:
         raise AssertionError("unreachable")  # the loop returns or raises
 
     return run
+
+
+@contextmanager
+def read_alone() -> Iterator[Connection]:
+    """A connection for a poll: one read on its own, outside any transaction, so no
+    BEGIN or ROLLBACK round trips (on PostgreSQL through the ``polls`` bind, which plans
+    each statement once; see ``booking.database.polls_binds``)."""
+    engines = db.engines
+    if POLLS in engines:
+        with engines[POLLS].connect() as connection:
+            yield connection
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        yield connection
+
+
+#: Statements' text for PostgreSQL's driver, compiled once each (see ``read_row``).
+_DRIVER_TEXTS: dict[int, str] = {}
+
+
+def read_row(
+    connection: Connection, statement: Select[Any], values: dict[str, Any]
+) -> tuple[Any, ...] | None:
+    """The first row of a poll's ``statement`` (a module-level constant), or ``None``.
+
+    On PostgreSQL it goes straight to the driver with the statement's text compiled
+    once: SQLAlchemy's own execution (the statement's cache key worked out again each
+    time, values and results processed) cost a poll more than the database did. The
+    values are passed as they are, the row's as the driver gives them (date-times aware,
+    in the session's zone): the same in every worker, as a version needs."""
+    if connection.dialect.name != "postgresql":
+        row = connection.execute(statement, values).first()
+        return None if row is None else tuple(row)
+    text = _DRIVER_TEXTS.get(id(statement))
+    if text is None:
+        text = _DRIVER_TEXTS[id(statement)] = str(statement.compile(dialect=connection.dialect))
+    driver: Any = connection.connection.driver_connection
+    found: tuple[Any, ...] | None = driver.execute(text, values).fetchone()
+    return found

@@ -6,11 +6,13 @@ corridor: who has the room (the booking's tenant, or the centre for staff bookin
 when, never titles or people.
 
 A display asks every ``[displays] poll`` whether its day changed. The answer's version
-(its ETag) is read in two small indexed queries, outside any transaction: the bookings that
-block the resource (their latest change and their number), the catalogue's latest
-change, the local date and the minute, since what is "now" and "next" moves with the
-clock. An unchanged version is a 304 with nothing built; the version is the same in
-every worker and after a restart, so a display never notices one.
+(its ETag) is read in one query from indexes, outside any transaction: the bookings that
+block the resource and are not over before today began (their latest change and their
+number: a booking moved away changes the number), the catalogue's latest change, the
+local date and the minute, since what is "now" and "next" moves with the clock. Bookings
+that ended before today are never read, so a poll costs the same after years of them.
+An unchanged version is a 304 with nothing built; the version is the same in every worker
+and after a restart, so a display never notices one.
 """
 
 from __future__ import annotations
@@ -36,11 +38,12 @@ from sqlalchemy import (
 )
 
 from booking.access import require
+from booking.database import UTCDateTime
 from booking.errors import NotFoundError
 from booking.extensions import db
 from booking.models import Booking, Display, Resource, User
-from booking.services.catalogue import site_zone
-from booking.services.core import transactional
+from booking.services.catalogue import local_day, site_zone
+from booking.services.core import read_alone, read_row, transactional
 from booking.services.people import digest as stored_form
 
 #: Bytes of a display's secret: 192 bits, 32 URL-safe characters.
@@ -122,9 +125,9 @@ def _poll_query(dialect: str) -> Select[*tuple[Any, ...]]:
         among = Booking.resource_id.in_(bindparam("family", expanding=True))
     blocking = (
         select(func.max(Booking.updated_at).label("changed"), func.count().label("number"))
-        .where(among)
+        .where(among, Booking.occupied_end > bindparam("since", type_=UTCDateTime()))
         .subquery()
-    )  # one pass over the bookings for both
+    )  # one pass over ix_bookings_resource_ends for both
     return select(
         select(Display.id)
         .where(Display.id == bindparam("display_id"), Display.revoked_at.is_(None))
@@ -182,19 +185,20 @@ def open_display(secret: str, now: datetime) -> Poll:
     the version's parts. Its resource's place (which bookings block it) is read again
     only when the catalogue has changed since."""
     digest = stored_form(secret)
-    # outside any transaction: no BEGIN and no ROLLBACK round trips
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    local = now.astimezone(site_zone())
+    since = local_day(local.date()).start
+    with read_alone() as connection:
         known = _KNOWN.get(digest) or _look_up(connection, digest)
-        values = {"display_id": known.display_id, "family": list(known.family)}
+        values = {"display_id": known.display_id, "family": list(known.family), "since": since}
         poll = _POLLS[connection.dialect.name]
-        row = connection.execute(poll, values).one()
-        if row[0] is None:
+        row = read_row(connection, poll, values)
+        if row is None or row[0] is None:
             _KNOWN.pop(digest, None)
             raise NotFoundError("No such display: the address is wrong or has been revoked.")
         if row[1] != known.catalogue:  # moved, resized or renamed: read its place again
             known = _look_up(connection, digest)
-            row = connection.execute(poll, {**values, "family": list(known.family)}).one()
-    local = now.astimezone(site_zone())
+            row = read_row(connection, poll, {**values, "family": list(known.family)})
+            assert row is not None  # one row, always
     minute: tuple[date, int, int] = (local.date(), local.hour, local.minute)
     version = repr((known.display_id, known.resource_id, tuple(row[1:]), minute)).encode()
     return Poll(

@@ -31,7 +31,7 @@ from booking.errors import NotFoundError
 from booking.extensions import db
 from booking.models import Booking, FeedKey, FeedState, Resource, Tenant, User
 from booking.services.catalogue import site_zone
-from booking.services.core import transactional
+from booking.services.core import read_alone, read_row, transactional
 from booking.services.feeds.content import FeedOwner, FeedScope, build_feed
 from booking.services.people import digest as stored_form
 from rules.durations import parse_duration
@@ -146,11 +146,8 @@ def open_feed(
     earlier than one already seen (a slow request committing late) shows by then.
     """
     wanted = stored_form(secret)
-    # one read, outside any transaction: no BEGIN and no ROLLBACK round trips
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        row = connection.execute(
-            POLLS[kind], {"digest": wanted, "resource_id": resource_id}
-        ).first()
+    with read_alone() as connection:
+        row = read_row(connection, POLLS[kind], {"digest": wanted, "resource_id": resource_id})
     if row is None or not hmac.compare_digest(row[0], wanted):
         raise NotFoundError("No such feed: the address is wrong or has been replaced.")
     owner = FeedOwner(*row[1:6])
