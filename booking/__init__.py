@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from booking import api, cli, edge, errors, web
+from booking import api, cli, edge, errors, logs, web
 from booking.config import check_site_rules, load_settings
 from booking.database import is_migrated_object, polls_binds
 from booking.extensions import db, migrate
@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         compare_type=True,
         include_name=is_migrated_object,
     )
+    logs.init_app(app)
     edge.init_app(app)
     api.init_app(app)
     errors.init_app(app)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from flask import Flask
 
 from booking.clock import now as current_instant
 from booking.extensions import db
+from booking.logs import FIELDS
 from booking.services import notifications, reservations, visitors
 from rules.durations import parse_duration
 
@@ -68,7 +70,14 @@ def describe(name: str, changed: list[int]) -> str:
 
 
 def _scheduled_run(app: Flask, name: str) -> None:
-    log.info(describe(name, run_job(app, name)))
+    began = time.perf_counter()
+    changed = run_job(app, name)
+    fields = {
+        "job": name,
+        "changed": len(changed),
+        "duration_ms": round((time.perf_counter() - began) * 1000, 2),
+    }
+    log.info(describe(name, changed), extra={FIELDS: fields})
 
 
 def build_scheduler(app: Flask, scheduler: BaseScheduler | None = None) -> BaseScheduler:

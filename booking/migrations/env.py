@@ -12,7 +12,7 @@ from booking.database import restore_span_triggers
 
 config = context.config
 if config.config_file_name is not None:
-    fileConfig(config.config_file_name)
+    fileConfig(config.config_file_name, disable_existing_loggers=False)  # keep booking.*
 logger = logging.getLogger("alembic.env")
 
 
