@@ -14,6 +14,7 @@ from booking import jobs as background
 from booking import seeding
 from booking.clock import now
 from booking.errors import DomainError
+from booking.logs import PLAIN
 from booking.models import ROLES
 from booking.services import people
 
@@ -84,7 +85,7 @@ def create_token(email: str) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the background jobs in the foreground (one process per deployment)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=PLAIN)
     background.run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
 
 

@@ -28,6 +28,8 @@ REQUEST_ID = "X-Request-ID"
 _FIT = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 #: What a record carries for its JSON line (``extra={FIELDS: {...}}``).
 FIELDS = "fields"
+#: A line for a person at a terminal (also the scheduler's format for other loggers).
+PLAIN = "%(asctime)s %(name)s: %(message)s"
 
 log = logging.getLogger("booking.requests")
 
@@ -52,7 +54,7 @@ class PlainLines(logging.Formatter):
     """A record for a person at a terminal: time, logger, message, then its fields."""
 
     def __init__(self) -> None:
-        super().__init__("%(asctime)s %(name)s: %(message)s")
+        super().__init__(PLAIN)
 
     def format(self, record: logging.LogRecord) -> str:
         fields = getattr(record, FIELDS, {})
@@ -89,17 +91,14 @@ def _actor_id() -> int | None:
 
 
 def _end(response: Response) -> Response:
-    request_id = g.get("request_id") or uuid.uuid4().hex
-    response.headers[REQUEST_ID] = request_id
-    began = g.get("request_began")
-    duration = (time.perf_counter() - began) * 1000 if began is not None else None
+    response.headers[REQUEST_ID] = g.request_id  # _begin runs first for every request
     rule = request.url_rule.rule if request.url_rule is not None else None
     fields = {
-        "request_id": request_id,
+        "request_id": g.request_id,
         "method": request.method,
         "route": rule,
         "status": response.status_code,
-        "duration_ms": None if duration is None else round(duration, 2),
+        "duration_ms": round((time.perf_counter() - g.request_began) * 1000, 2),
         "actor_id": _actor_id(),
     }
     route = rule or "(no route)"
