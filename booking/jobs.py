@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import FrameType
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from booking.clock import now as current_instant
@@ -83,7 +84,7 @@ def _scheduled_run(app: Flask, name: str) -> None:
 def build_scheduler(app: Flask, scheduler: BaseScheduler | None = None) -> BaseScheduler:
     """A scheduler running every job every ``scheduler.every``, starting at once."""
     every = parse_duration(app.config["SCHEDULER_EVERY"]).total_seconds()
-    scheduler = scheduler or BlockingScheduler(timezone=UTC)
+    scheduler = scheduler or BackgroundScheduler(timezone=UTC)
     for name in JOBS:
         scheduler.add_job(
             _scheduled_run,
@@ -100,15 +101,25 @@ def build_scheduler(app: Flask, scheduler: BaseScheduler | None = None) -> BaseS
     return scheduler
 
 
-def run_scheduler(app: Flask) -> None:
-    """Run the jobs in the foreground until interrupted (SIGINT or SIGTERM)."""
+def run_scheduler(app: Flask, stopping: threading.Event | None = None) -> None:
+    """Run the jobs until SIGINT or SIGTERM (or ``stopping`` is set), then stop cleanly.
+
+    The jobs run on the scheduler's own threads. The signal handler only sets an event:
+    it never logs or takes a lock, so a signal that lands while a thread is writing a
+    log line cannot deadlock or lose the stop. The main thread then shuts the scheduler
+    down and waits for a run in progress to finish (each run is one short transaction).
+    """
+    stopping = stopping or threading.Event()
     scheduler = build_scheduler(app)
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        log.info("scheduler: stopping")
-        scheduler.shutdown(wait=False)
+        stopping.set()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("scheduler: running %s every %s", ", ".join(JOBS), app.config["SCHEDULER_EVERY"])
     scheduler.start()
+    while not stopping.wait(timeout=1):
+        pass
+    log.info("scheduler: stopping")
+    scheduler.shutdown(wait=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -254,6 +255,7 @@ def test_the_scheduler_process_releases_a_no_show(database_url, tmp_path):
         "BOOKING_DATABASE_URL": database_url,
         "BOOKING_CONFIG": str(tmp_path / "none.toml"),
         "BOOKING_SCHEDULER_EVERY": "PT1H",
+        "PYTHONFAULTHANDLER": "1",
     }
     (tmp_path / "none.toml").write_text("")
     process = subprocess.Popen(
@@ -275,9 +277,24 @@ def test_the_scheduler_process_releases_a_no_show(database_url, tmp_path):
         assert f"release-no-shows: 1 booking(s) released as no-shows ({booking.id})" in seen[-1], (
             seen
         )
-    finally:
+        # Keep reading, so a full pipe can never be what holds the process up.
+        rest = threading.Thread(target=lambda: seen.extend(process.stderr or ()), daemon=True)
+        rest.start()
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)  # faulthandler writes every thread's stack
+            process.wait(timeout=30)
+            rest.join(timeout=10)
+            raise AssertionError(
+                "the scheduler did not stop on SIGTERM:\n" + "".join(seen)
+            ) from None
+        rest.join(timeout=10)
+    finally:
+        process.kill()
+        process.wait()
         watchdog.cancel()
-    assert process.returncode == 0
+    assert process.returncode == 0, "".join(seen)
+    assert "scheduler: stopping" in "".join(seen)
     assert status_of(app, booking.id) == "no_show"
