@@ -8,8 +8,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from booking import api, cli, edge, errors, logs, web
+from booking import api, cli, edge, errors, limits, logs, web
 from booking.config import check_site_rules, load_settings
 from booking.database import is_migrated_object, polls_binds
 from booking.extensions import db, migrate
@@ -34,6 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
+    if proxies := app.config["SITE_PROXIES"]:
+        # the client's address and scheme as the proxies in front report them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     db.init_app(app)
     migrate.init_app(
         app,
@@ -48,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     errors.init_app(app)
     web.init_app(app, list(api.BLUEPRINTS))
+    limits.init_app(app)
     cli.init_app(app)
     return app
 

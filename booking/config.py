@@ -16,7 +16,11 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import limits.storage
+from limits import parse_many
 
 from rules import RulesError, check_rules
 from rules.durations import DurationError, parse_duration
@@ -33,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     # Host names requests may come to (besides [site] url's); any other Host is a 400,
     # so no link the service builds can point elsewhere.
     "SITE_HOSTS": ["localhost", "127.0.0.1"],
+    # How many reverse proxies stand in front (each adds X-Forwarded-For/-Proto); 0 when
+    # clients connect directly. Sign-in limits and HSTS read the address and scheme they give.
+    "SITE_PROXIES": 0,
     "DATABASE_URL": "",  # empty: SQLite file in the instance folder
     "DATABASE_ECHO": False,
     "SECRET_KEY": "",
@@ -61,6 +68,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_TIMEOUT": 30,
     "MAIL_CONNECTIONS": 4,
+    "LIMITS_API": "1200/minute",  # per API token
+    "LIMITS_SIGN_IN": "10/minute",  # failed sign-ins per address
+    "LIMITS_STORAGE": "memory://",  # per worker; redis://… holds across workers and hosts
     "SITE_RULES": {},
 }
 
@@ -181,6 +191,22 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         if not low <= settings[key] <= high:
             section, _, name = key.lower().partition("_")
             raise ConfigError(f"[{section}] {name}: must be a whole number from {low} to {high}")
+    for key in ("LIMITS_API", "LIMITS_SIGN_IN"):
+        try:
+            rates = parse_many(settings[key])
+        except ValueError:
+            rates = []
+        if not rates:
+            raise ConfigError(
+                f"[limits] {key[7:].lower()}: {settings[key]!r} is not a rate such as '10/minute'"
+            )
+    if urlsplit(settings["LIMITS_STORAGE"]).scheme not in getattr(limits.storage, "SCHEMES", ()):
+        raise ConfigError(
+            f"[limits] storage: {settings['LIMITS_STORAGE']!r} is not a storage Flask-Limiter "
+            "knows (memory://, redis://host:port, …)"
+        )
+    if not 0 <= settings["SITE_PROXIES"] <= 5:
+        raise ConfigError("[site] proxies: must be a whole number from 0 to 5")
     for key in ("FEEDS_DAYS_BACK", "FEEDS_DAYS_AHEAD", "FEEDS_KEEP_CANCELLED_DAYS"):
         if not 0 <= settings[key] <= 3660:
             section, _, name = key.lower().partition("_")

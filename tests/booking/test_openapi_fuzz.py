@@ -4,15 +4,27 @@ deterministic; it runs on both databases through the ``app`` fixture."""
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
+from booking.extensions import close_databases
 from booking.seeding import seed_demo
-from tests.conftest import NOW
+from tests.conftest import NOW, app_for
 
 EXAMPLES = 50
 CHECKS = [not_a_server_error, response_schema_conformance]
+
+
+@pytest.fixture
+def app(database_url):
+    """The fuzzer sends thousands of requests a minute on one token: no rate limit here
+    (``test_limits`` covers the 429s)."""
+    application = app_for(database_url, LIMITS_API="1000000/minute")
+    yield application
+    with application.app_context():
+        close_databases()
 
 
 def test_no_input_causes_a_server_error_or_breaks_the_schema(app):
