@@ -22,8 +22,11 @@ run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	@echo "Serving on http://127.0.0.1:5000: open it and sign in with a password above, or try: curl http://127.0.0.1:5000/api/v1/resources -H 'Authorization: Bearer <a token above>'"
-	@# the scheduler (no-shows, expiries, mail) beside the server, stopped with it
-	@$(FLASK) scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	@# the scheduler (no-shows, expiries, mail) beside the server, stopped with it; both
+	@# write their counts to one folder, so /metrics shows the server's and the jobs'
+	@rm -rf instance/metrics && mkdir -p instance/metrics
+	@export PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/instance/metrics; \
+		$(FLASK) scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 		$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: $(VENV)/.dev-installed

@@ -191,6 +191,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         if not low <= settings[key] <= high:
             section, _, name = key.lower().partition("_")
             raise ConfigError(f"[{section}] {name}: must be a whole number from {low} to {high}")
+    _check_limits(settings)
+    for key in ("FEEDS_DAYS_BACK", "FEEDS_DAYS_AHEAD", "FEEDS_KEEP_CANCELLED_DAYS"):
+        if not 0 <= settings[key] <= 3660:
+            section, _, name = key.lower().partition("_")
+            raise ConfigError(f"[{section}] {name}: must be a number of days from 0 to 3660")
+    return settings
+
+
+def _check_limits(settings: Mapping[str, Any]) -> None:
+    """The rate limits are rates Flask-Limiter reads, kept where it can keep them, and
+    the proxies trusted for the client's address a plausible number."""
     for key in ("LIMITS_API", "LIMITS_SIGN_IN"):
         try:
             rates = parse_many(settings[key])
@@ -207,11 +218,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         )
     if not 0 <= settings["SITE_PROXIES"] <= 5:
         raise ConfigError("[site] proxies: must be a whole number from 0 to 5")
-    for key in ("FEEDS_DAYS_BACK", "FEEDS_DAYS_AHEAD", "FEEDS_KEEP_CANCELLED_DAYS"):
-        if not 0 <= settings[key] <= 3660:
-            section, _, name = key.lower().partition("_")
-            raise ConfigError(f"[{section}] {name}: must be a number of days from 0 to 3660")
-    return settings
 
 
 def check_site_rules(rules: Mapping[str, Any]) -> None:

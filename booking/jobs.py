@@ -23,6 +23,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask
 
+from booking import metrics
 from booking.clock import now as current_instant
 from booking.extensions import db
 from booking.logs import FIELDS
@@ -73,11 +74,9 @@ def describe(name: str, changed: list[int]) -> str:
 def _scheduled_run(app: Flask, name: str) -> None:
     began = time.perf_counter()
     changed = run_job(app, name)
-    fields = {
-        "job": name,
-        "changed": len(changed),
-        "duration_ms": round((time.perf_counter() - began) * 1000, 2),
-    }
+    seconds = time.perf_counter() - began
+    metrics.observe_job(name, len(changed), seconds)
+    fields = {"job": name, "changed": len(changed), "duration_ms": round(seconds * 1000, 2)}
     log.info(describe(name, changed), extra={FIELDS: fields})
 
 

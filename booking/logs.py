@@ -24,6 +24,8 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
+from booking import metrics
+
 REQUEST_ID = "X-Request-ID"
 _FIT = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 #: What a record carries for its JSON line (``extra={FIELDS: {...}}``).
@@ -93,15 +95,17 @@ def _actor_id() -> int | None:
 def _end(response: Response) -> Response:
     response.headers[REQUEST_ID] = g.request_id  # _begin runs first for every request
     rule = request.url_rule.rule if request.url_rule is not None else None
+    seconds = time.perf_counter() - g.request_began
     fields = {
         "request_id": g.request_id,
         "method": request.method,
         "route": rule,
         "status": response.status_code,
-        "duration_ms": round((time.perf_counter() - g.request_began) * 1000, 2),
+        "duration_ms": round(seconds * 1000, 2),
         "actor_id": _actor_id(),
     }
     route = rule or "(no route)"
+    metrics.observe_request(route, request.method, response.status_code, seconds)
     log.info("%s %s %s", request.method, route, response.status_code, extra={FIELDS: fields})
     return response
 

@@ -1,12 +1,24 @@
-"""Liveness (``/healthz``: no database) and readiness (``/readyz``: the database answers
-and its schema is the newest); neither needs authentication."""
+"""Liveness (``/healthz``: no database), readiness (``/readyz``: the database answers
+and its schema is the newest) and ``/metrics`` (Prometheus); none needs authentication."""
+
+from typing import Any
 
 from flask import Response
 from flask_smorest import Blueprint
 
+from booking import metrics
 from booking.api.responses import json_response
+from booking.clock import now
 from booking.errors import RETRY_AFTER_SECONDS
-from booking.services.operations import check_readiness
+from booking.services.operations import check_readiness, outbox_backlog
+
+METRICS_DOC: dict[str, Any] = {
+    "schema": {"type": "string"},
+    "content_type": "text/plain",
+    "success": True,
+    "description": "Prometheus text format: requests, bookings made and refused, job runs, "
+    "the outbox backlog",
+}
 
 blp = Blueprint("health", __name__, description="Liveness and readiness")
 
@@ -40,3 +52,11 @@ def readyz() -> Response:
         response.status_code = 503
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+@blp.route("/metrics")
+@blp.alt_response(200, **METRICS_DOC)
+def metrics_view() -> Response:
+    """Counts for monitoring (every gunicorn worker's, with ``PROMETHEUS_MULTIPROC_DIR``)."""
+    body, content_type = metrics.exposition(outbox_backlog(now()))
+    return Response(body, content_type=content_type)

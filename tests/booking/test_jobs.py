@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from prometheus_client import CollectorRegistry, multiprocess
 from sqlalchemy import select
 
 from booking.extensions import db
@@ -250,12 +251,15 @@ def test_the_scheduler_process_releases_a_no_show(database_url, tmp_path):
     user = make.user()
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     booking = make.booking(desk, user, start, start + timedelta(hours=3))
+    counts = tmp_path / "metrics"
+    counts.mkdir()
     environment = {
         **os.environ,
         "BOOKING_DATABASE_URL": database_url,
         "BOOKING_CONFIG": str(tmp_path / "none.toml"),
         "BOOKING_SCHEDULER_EVERY": "PT1H",
         "PYTHONFAULTHANDLER": "1",
+        "PROMETHEUS_MULTIPROC_DIR": str(counts),
     }
     (tmp_path / "none.toml").write_text("")
     process = subprocess.Popen(
@@ -297,4 +301,10 @@ def test_the_scheduler_process_releases_a_no_show(database_url, tmp_path):
         watchdog.cancel()
     assert process.returncode == 0, "".join(seen)
     assert "scheduler: stopping" in "".join(seen)
+    # Its runs are in the folder a web server's /metrics adds up.
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry, path=str(counts))
+    labels = {"job": "release-no-shows"}
+    assert registry.get_sample_value("booking_job_runs_total", labels) == 1
+    assert registry.get_sample_value("booking_job_changed_total", labels) == 1
     assert status_of(app, booking.id) == "no_show"

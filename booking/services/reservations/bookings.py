@@ -24,6 +24,7 @@ from booking.events import (
     publish,
 )
 from booking.extensions import db
+from booking.metrics import counts_refusals
 from booking.models import Booking, Resource, Series, User
 from booking.schemas.fields import local_iso
 from booking.services.catalogue import rules_of, standing_circumstances
@@ -143,6 +144,7 @@ def _read_setting(actor: User, draft: BookingDraft, now: datetime) -> _Setting:
     return _Setting(resource, beneficiary, rules, interval, standing)
 
 
+@counts_refusals
 def create_booking(actor: User, draft: BookingDraft, now: datetime) -> Booking:
     """Book ``draft`` for the caller (or on behalf of someone), or refuse with the reasons.
 

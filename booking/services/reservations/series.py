@@ -18,6 +18,7 @@ from datetime import date, datetime
 from booking.errors import InvalidFieldsError, SeriesRefusedError
 from booking.events import BookingsMade, publish
 from booking.extensions import db
+from booking.metrics import counts_refusals
 from booking.models import Booking, Resource, Series, User
 from booking.services.catalogue import rules_of
 from booking.services.core import (
@@ -98,6 +99,7 @@ def _judged(
     return accepted, skipped
 
 
+@counts_refusals
 @transactional
 def create_series(actor: User, draft: SeriesDraft, now: datetime) -> SeriesView:
     """Book every occurrence of ``draft.rule`` or, with ``on_conflict`` ``skip``, the ones
@@ -148,6 +150,7 @@ def get_series(actor: User, series_id: int, now: datetime) -> SeriesView:
     return view_of(visible_series(actor, series_id), now)
 
 
+@counts_refusals
 @transactional
 def add_occurrence(actor: User, series_id: int, start: datetime, now: datetime) -> Booking:
     """Book again a date of the series that was excluded, skipped or cancelled."""
