@@ -7,7 +7,7 @@ token (Flask-WTF); the API, authenticated by bearer tokens, is exempt.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response
+from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
 from booking.web import (  # noqa: F401 - their views join blp
@@ -24,6 +24,7 @@ from booking.web import (  # noqa: F401 - their views join blp
     wall,
 )
 from booking.web.blueprint import blp
+from booking.web.headers import protective_headers
 from booking.web.session import register_session
 
 csrf = CSRFProtect()
@@ -45,12 +46,4 @@ def init_app(app: Flask, api_blueprints: list[Blueprint]) -> None:
     app.register_blueprint(staff.blp)
     app.register_blueprint(notifications.unsubscribing)
     app.register_blueprint(screens.blp)
-    app.after_request(_protective_headers)
-
-
-def _protective_headers(response: Response) -> Response:
-    """No page may be framed (display pages set their own ``frame-ancestors``), and no
-    answer is read as another type than it says."""
-    response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return response
+    app.after_request(protective_headers)

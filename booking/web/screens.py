@@ -16,6 +16,7 @@ from booking.clock import now
 from booking.errors import NotFoundError
 from booking.services import displays
 from booking.services.displays import Day, Poll
+from booking.web.headers import content_policy
 from rules.durations import parse_duration
 
 blp = Blueprint("screens", __name__, url_prefix="/d")
@@ -23,7 +24,7 @@ blp = Blueprint("screens", __name__, url_prefix="/d")
 
 def _framed(response: Response) -> Response:
     sources = current_app.config["DISPLAYS_FRAME_ANCESTORS"]
-    response.headers["Content-Security-Policy"] = f"frame-ancestors {sources}"
+    response.headers["Content-Security-Policy"] = content_policy(sources)
     response.headers["Referrer-Policy"] = "no-referrer"  # the URL is the secret
     response.cache_control.no_cache = True
     response.cache_control.private = True
