@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -16,7 +17,7 @@ from booking.clock import now
 from booking.errors import DomainError
 from booking.logs import PLAIN
 from booking.models import ROLES
-from booking.services import people
+from booking.services import operations, people
 
 users = AppGroup("users", help="Manage users.")
 tokens = AppGroup("tokens", help="Manage API tokens.")
@@ -111,9 +112,44 @@ def run_job(name: str, at: str | None) -> None:
     click.echo(background.describe(name, background.run_job(app, name, _instant(at))))
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
+@with_appcontext
+def backup_command(file: Path, overwrite: bool) -> None:
+    """Back the whole database up to FILE, safely while the service runs."""
+    try:
+        size = operations.backup(file, overwrite=overwrite)
+    except DomainError as error:
+        raise _fail(error) from error
+    click.echo(f"Backed up to {file} ({size:,} bytes).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace a database that is not empty.")
+@with_appcontext
+def restore_command(file: Path, replace: bool) -> None:
+    """Restore the database from FILE (a backup); refuses a database with data unless
+    --replace. Stop the service and the scheduler first."""
+    try:
+        restored = operations.restore(file, replace=replace)
+    except DomainError as error:
+        raise _fail(error) from error
+    rows = ", ".join(f"{count} {table}" for table, count in restored.rows.items())
+    click.echo(f"Restored {file}: {rows}; schema {restored.schema}.")
+    if restored.schema != restored.newest:
+        click.echo(
+            f"The backup's schema is {restored.schema}; this version needs {restored.newest}: "
+            "run `flask --app booking db upgrade` before serving."
+        )
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(seed_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(users)
     app.cli.add_command(tokens)
     app.cli.add_command(jobs)
