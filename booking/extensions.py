@@ -3,10 +3,11 @@
 from typing import TYPE_CHECKING
 
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from booking.openapi import ProblemApi
 
 # Named constraints keep migrations stable across SQLite and PostgreSQL.
 NAMING = {
@@ -23,7 +24,7 @@ db = SQLAlchemy(
     metadata=MetaData(naming_convention=NAMING), session_options={"expire_on_commit": False}
 )
 migrate = Migrate()
-api = Api()
+api = ProblemApi()
 
 if TYPE_CHECKING:
 

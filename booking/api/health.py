@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from booking import metrics
 from booking.api.responses import json_response
 from booking.clock import now
-from booking.errors import RETRY_AFTER_SECONDS
+from booking.errors import RETRY_AFTER_SECONDS, problem
 from booking.services.operations import check_readiness, outbox_backlog
 
 METRICS_DOC: dict[str, Any] = {
@@ -24,6 +24,7 @@ blp = Blueprint("health", __name__, description="Liveness and readiness")
 
 
 @blp.route("/healthz")
+@blp.doc(security=[])
 @blp.response(200)
 def healthz() -> dict[str, str]:
     """The service is up."""
@@ -31,30 +32,33 @@ def healthz() -> dict[str, str]:
 
 
 @blp.route("/readyz")
+@blp.doc(security=[])
 @blp.response(200)
 @blp.alt_response(
     503,
-    description="Not ready: the database does not answer, or its "
-    "schema is not at the newest migration.",
+    response="SERVICE_UNAVAILABLE",
+    description="Not ready (problem+json, code not_ready): the database does not answer, "
+    "or its schema is not at the newest migration; schema and newest say which.",
 )
 def readyz() -> Response:
     """Ready to serve: 200, or 503 (with ``Retry-After``) saying what is missing."""
     found = check_readiness()
-    body = {
-        "status": "ok" if found.ready else "unavailable",
-        "schema": found.schema,
-        "newest": found.newest,
-    }
-    if found.problem:
-        body["problem"] = found.problem
-    response = json_response(body)
     if not found.ready:
-        response.status_code = 503
+        response = problem(
+            503,
+            "not_ready",
+            "Not ready",
+            found.problem or "Not ready.",
+            schema=found.schema,
+            newest=found.newest,
+        )
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+        return response
+    return json_response({"status": "ok", "schema": found.schema, "newest": found.newest})
 
 
 @blp.route("/metrics")
+@blp.doc(security=[])
 @blp.alt_response(200, **METRICS_DOC)
 def metrics_view() -> Response:
     """Counts for monitoring (every gunicorn worker's, with ``PROMETHEUS_MULTIPROC_DIR``)."""

@@ -155,8 +155,9 @@ def test_readyz_says_ready_only_with_the_database_at_the_newest_schema(
         database.session.execute(text(f"UPDATE alembic_version SET version_num = '{newest}'"))
         database.session.commit()
     assert behind.status_code == 503 and behind.headers["Retry-After"] == "30"
-    assert behind.get_json()["schema"] == "0008"
+    assert behind.mimetype == "application/problem+json"
+    assert behind.get_json()["schema"] == "0008" and behind.get_json()["code"] == "not_ready"
     from tests.conftest import app_for
 
     down = app_for(f"sqlite:///{tmp_path}/no/such/folder/b.db").test_client().get("/readyz")
-    assert down.status_code == 503 and "does not answer" in down.get_json()["problem"]
+    assert down.status_code == 503 and "does not answer" in down.get_json()["detail"]

@@ -1,0 +1,3 @@
+from typing import Any
+
+def prepare_response(response: dict[str, Any], spec: Any, content_type: str) -> None: ...
