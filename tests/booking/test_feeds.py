@@ -385,3 +385,40 @@ def test_a_changed_secret_key_gives_feed_urls_that_work(database_url):
     assert new != old
     assert fetch(client, new).status_code == 200
     assert fetch(client, old).status_code == 404
+
+
+def test_a_resource_feed_poll_reads_only_bookings_not_over_before_its_window(
+    app, client, make: Factory, place, monkeypatch
+):
+    from booking.extensions import db
+    from booking.models import Booking
+
+    user = make.user()
+    old = make.booking(place, user, NOW - timedelta(days=200), NOW - timedelta(days=200, hours=-1))
+    kept = make.booking(place, user, at(1, 9), at(1, 10))
+    other = make.resource(name="Other room", kind="room")
+    url = links(client, make.headers(user))["resource"]["url"].replace(
+        "{resource_id}", str(place.id)
+    )
+    builds = []
+    real_build = feed_service.build_feed
+    monkeypatch.setattr(feed_service, "build_feed", lambda *a: builds.append(a) or real_build(*a))
+    etag = fetch(client, url).headers["ETag"]
+
+    def touch(booking_id: int, **values) -> None:
+        with app.app_context():
+            row = db.session.get(Booking, booking_id)
+            for name, value in values.items():
+                setattr(row, name, value)
+            db.session.commit()
+
+    # A change to a booking long over, before the feed's 90 days: not read, not rebuilt.
+    touch(old.id, title="Renamed", updated_at=NOW + timedelta(minutes=5))
+    assert fetch(client, url, **{"If-None-Match": etag}).status_code == 304
+    assert len(builds) == 1
+    # A booking in the window moved to another room, stamped no later than what was seen:
+    # only the number of the room's bookings shows it.
+    touch(kept.id, resource_id=other.id, updated_at=NOW - timedelta(days=1))
+    moved = fetch(client, url, **{"If-None-Match": etag})
+    assert moved.status_code == 200 and len(builds) == 2
+    assert f"booking-{kept.id}@" not in moved.get_data(as_text=True)

@@ -111,7 +111,9 @@ def _event(
     )
 
 
-def _window(today: date) -> Interval:
+def feed_window(today: date) -> Interval:
+    """The stretch a feed holds as of ``today``: whole local days, from days_back before
+    to days_ahead after."""
     config = current_app.config
     first = local_day(today - timedelta(days=config["FEEDS_DAYS_BACK"])).start
     last = local_day(today + timedelta(days=config["FEEDS_DAYS_AHEAD"])).end
@@ -254,7 +256,7 @@ def build_feed(scope: FeedScope, today: date) -> bytes:
     owner = db.session.get(User, scope.owner.id)
     assert owner is not None
     layout = read_layout()
-    window = _window(today)
+    window = feed_window(today)
     keep_from = local_day(
         today - timedelta(days=current_app.config["FEEDS_KEEP_CANCELLED_DAYS"])
     ).start
