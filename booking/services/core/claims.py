@@ -242,33 +242,46 @@ def _family_claims_query(dialect: str) -> Select[*tuple[Any, ...]]:
 
 def claims_and_lapsed_holds(
     resource: Resource,
-    window: Interval,
+    windows: Interval | Sequence[Interval],
     now: datetime,
     *,
     excluding: Collection[int] = (),
 ) -> tuple[list[Claim], list[int]]:
-    """``load_claims(related_bookings(resource), …)``, read together with the ids of the
-    holds there that lapsed by ``now``: they hold no time, but a booking about to take
-    it marks them expired first (PostgreSQL's exclusion constraint still sees their
-    rows). One query, built once (see ``_family_claims_query``)."""
+    """``load_claims(related_bookings(resource), …)`` over each of ``windows``, read
+    together with the ids of the holds there that lapsed by ``now``: they hold no time,
+    but a booking about to take it marks them expired first (PostgreSQL's exclusion
+    constraint still sees their rows). One query per window, built once (see
+    ``_family_claims_query``).
+
+    A series passes one window per date, so what it reads grows with its dates, never
+    with the bookings between them (a year of Wednesdays on a busy bench reads the
+    Wednesdays' neighbours, not the year)."""
     query = _family_claims_query(db.session.get_bind().dialect.name)
-    values = {
-        "start": window.start,
-        "end": window.end,
-        "first_minute": _minute(window.start, up=False),
-        "last_minute": _minute(window.end, up=True),
+    shared = {
         "lineage": [*resource.ancestor_ids, resource.id],
         "resource_id": resource.id,
         "prefix": resource.path,
         "excluding": list(excluding),
     }
+    seen: set[int] = set()
     claims: list[Claim] = []
     lapsed: list[int] = []
-    for bid, rid, start, end, units, hold_expires_at in db.session.execute(query, values):
-        if hold_expires_at is not None and hold_expires_at <= now:
-            lapsed.append(bid)
-        else:
-            claims.append(Claim(rid, Interval(start, end), units, bid))
+    for window in [windows] if isinstance(windows, Interval) else windows:
+        values = {
+            **shared,
+            "start": window.start,
+            "end": window.end,
+            "first_minute": _minute(window.start, up=False),
+            "last_minute": _minute(window.end, up=True),
+        }
+        for bid, rid, start, end, units, hold_expires_at in db.session.execute(query, values):
+            if bid in seen:  # windows next to each other both reach it
+                continue
+            seen.add(bid)
+            if hold_expires_at is not None and hold_expires_at <= now:
+                lapsed.append(bid)
+            else:
+                claims.append(Claim(rid, Interval(start, end), units, bid))
     return claims, lapsed
 
 

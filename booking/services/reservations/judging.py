@@ -77,6 +77,7 @@ class Judge:
         lock: bool = True,
         rules: RuleSet | None = None,
         standing: Circumstances | None = None,
+        parts: Sequence[Interval] = (),
     ) -> Judge:
         """Read what judging bookings within ``span`` needs; bookings in ``excluding``
         (the ones being moved) are left out; ``rules`` and the ``standing`` circumstances
@@ -86,6 +87,9 @@ class Judge:
         ends (``lock_blocking_path``), so nothing can claim the time between the judgement
         and the insert, and holds that have lapsed there are marked expired (they no
         longer hold time).
+
+        ``parts``, when given, are the only stretches of ``span`` that will be judged (a
+        series' dates): claims are read around each of them alone.
         """
         if lock and lock_blocking_path(resource) != shape_of(resource):
             # Moved, resized or made (un)bookable since it was read (a new booking reads
@@ -96,7 +100,8 @@ class Judge:
         rules = rules_of(resource) if rules is None else rules
         occupied = occupied_time(span, rules)
         if lock:
-            claims, lapsed = claims_and_lapsed_holds(resource, occupied, now, excluding=excluding)
+            windows = [occupied_time(part, rules) for part in parts] or occupied
+            claims, lapsed = claims_and_lapsed_holds(resource, windows, now, excluding=excluding)
             if lapsed:
                 expire_lapsed_holds(now, lapsed)
         else:

@@ -113,7 +113,9 @@ def create_series(actor: User, draft: SeriesDraft, now: datetime) -> SeriesView:
     if not expansion.occurrences:
         raise InvalidFieldsError({"exdates": ["Every occurrence of the rule is left out."]})
     span = Interval(expansion.occurrences[0].start, expansion.occurrences[-1].end)
-    judge = Judge.prepare(resource, beneficiary, span, now, rules=rules)
+    judge = Judge.prepare(
+        resource, beneficiary, span, now, rules=rules, parts=expansion.occurrences
+    )
     accepted, skipped = _judged(judge, expansion.occurrences, draft)
     if skipped and (draft.on_conflict == "fail" or not accepted):
         raise SeriesRefusedError([as_dict(s) for s in skipped])
