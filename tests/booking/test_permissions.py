@@ -436,6 +436,10 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
         ),
         {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
     ),
+    "read the metrics": (
+        lambda w, c: w.client.get("/metrics", headers=w.headers[c]),
+        dict.fromkeys(CALLERS, 200),
+    ),
 }
 
 CASES = [(action, caller) for action in ACTIONS for caller in CALLERS]
@@ -448,6 +452,14 @@ def test_role_may_or_may_not(world: World, action: str, caller: str):
     assert response.status_code == expected[caller], response.get_data(as_text=True)
     if response.status_code >= 400:
         assert response.content_type == "application/problem+json"
+
+
+def test_the_metrics_name_no_tenant_person_or_booking(world: World):
+    text = world.client.get("/metrics").get_data(as_text=True)
+    assert "booking_http_requests_total" in text
+    secrets = [world.booking.title, *(u.email for u in world.users.values())]
+    secrets += [u.name for u in world.users.values()]
+    assert not [secret for secret in secrets if secret and secret in text]
 
 
 #: Whose bookings and waitlist entries each caller sees, of the owner's, mate's and member_B's.
