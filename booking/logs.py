@@ -13,7 +13,6 @@ process; a deployment that configures logging itself keeps its own.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
@@ -22,6 +21,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from flask import Flask, Response, g, request
 
 from booking import metrics
@@ -49,7 +49,7 @@ class JsonLines(logging.Formatter):
         }
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
+        return orjson.dumps(line, default=str).decode()
 
 
 class PlainLines(logging.Formatter):
