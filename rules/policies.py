@@ -93,10 +93,12 @@ def _opening(name: str, interval: Interval, rules: RuleSet, zone: ZoneInfo) -> l
     if any(r.contains(interval) for r in opening_ranges(rules, interval, zone)):
         return []
     day = wall_clock(interval.start, zone).weekday()
+    hours = _hours_of(rules, day)
+    state = "closed" if hours == "closed" else f"open {hours}"
     return [
         Violation(
             "outside_opening_hours",
-            f"{name} is open {_hours_of(rules, day)} on {calendar.day_name[day]}s (local time); "
+            f"{name} is {state} on {calendar.day_name[day]}s (local time); "
             "the booking must lie within one opening period.",
         )
     ]

@@ -371,3 +371,18 @@ def test_decide_reports_conflicts_inside_buffers_and_asks_for_approval() -> None
     assert decision.needs_approval
     clear = Claim(1, Interval(start + timedelta(minutes=90), start + timedelta(hours=3)), 1, 8)
     assert decide(request, ROOM, rules, context, Target(1), [clear]).conflicts == []
+
+
+@pytest.mark.parametrize(
+    ("start", "said"),
+    [
+        (local(2026, 11, 28, 10), "is closed on Saturdays (local time)"),
+        (local(2026, 11, 25, 7), "is open 08:00-18:00 on Wednesdays (local time)"),
+    ],
+)
+def test_outside_opening_hours_says_the_days_hours_in_words(start: datetime, said: str):
+    ruleset = effective_rules([Layer(None, {"opening_hours": WEEKDAY_HOURS})])
+    request = BookingRequest(Interval(start, start + timedelta(hours=1)))
+    found = check_request(request, ROOM, ruleset, Circumstances(now=NOW, zone=LONDON))
+    assert [v.code for v in found] == ["outside_opening_hours"]
+    assert said in found[0].message and "open closed" not in found[0].message
