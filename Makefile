@@ -60,6 +60,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/notifications.py
 	$(BIN)/python bench/waitlist.py
 	$(BIN)/python bench/displays.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/calendars/node_modules tests/browser/node_modules test-artifacts
