@@ -22,6 +22,7 @@ from booking.jobs import _scheduled_run
 from booking.models import Notification
 from tests.booking.test_races import body
 from tests.conftest import NOW, Factory
+from tests.postgres import _free_port
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -129,14 +130,6 @@ def test_the_outbox_backlog_is_read_from_the_database(app, client, make: Factory
     assert value(scraped, "booking_outbox_messages", status="sending") == 0
     assert value(scraped, "booking_outbox_oldest_queued_seconds") == 90 * 60
     assert ("booking_outbox_messages", (("status", "sent"),)) not in scraped
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _get(port: int, path: str) -> tuple[int, str]:
