@@ -98,14 +98,7 @@ class Judge:
             lock_blocking_path(resource)
             rules, standing = None, None
         rules = rules_of(resource) if rules is None else rules
-        occupied = occupied_time(span, rules)
-        if lock:
-            windows = [occupied_time(part, rules) for part in parts] or occupied
-            claims, lapsed = claims_and_lapsed_holds(resource, windows, now, excluding=excluding)
-            if lapsed:
-                expire_lapsed_holds(now, lapsed)
-        else:
-            claims = load_claims(related_bookings(resource), occupied, now, excluding=excluding)
+        claims = _read_claims(resource, rules, span, now, excluding, lock, parts)
         context = circumstances_for(
             resource,
             rules,
@@ -152,3 +145,24 @@ def refuse(
     if decision.conflicts:
         offers = offer() if offer else ()
         raise BookingConflictError(busy_time(decision.conflicts), offers, waitlist=waitlist)
+
+
+def _read_claims(
+    resource: Resource,
+    rules: RuleSet,
+    span: Interval,
+    now: datetime,
+    excluding: Collection[int],
+    lock: bool,
+    parts: Sequence[Interval],
+) -> list[Claim]:
+    """The claims near ``span`` (around each of ``parts`` when given); under ``lock`` the
+    holds that have lapsed there are marked expired first."""
+    occupied = occupied_time(span, rules)
+    if not lock:
+        return load_claims(related_bookings(resource), occupied, now, excluding=excluding)
+    windows = [occupied_time(part, rules) for part in parts] or occupied
+    claims, lapsed = claims_and_lapsed_holds(resource, windows, now, excluding=excluding)
+    if lapsed:
+        expire_lapsed_holds(now, lapsed)
+    return claims
