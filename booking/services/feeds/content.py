@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -220,10 +221,12 @@ def _title(scope: FeedScope, layout: Layout) -> str:
     return f"{site}: {location_of(layout, scope.resource_id)}"
 
 
-def _series_events(
-    scope: FeedScope, owner: User, in_window: ColumnElement[bool], layout: Layout
-) -> list[FeedSeries]:
-    """The series with a date in the window, each with all its bookings in the scope."""
+SeriesRows = tuple[list[Any], dict[int, list[Booking]], set[int]]
+
+
+def _series_rows(scope: FeedScope, owner: User, in_window: ColumnElement[bool]) -> SeriesRows:
+    """The series with a date in the window (and whether the owner sees each in full),
+    each with all its bookings in the scope, and the bookings the owner sees in full."""
     shown_column = visible_to(owner, Booking).label("shown")
     series_here = select(Booking.series_id).where(in_window, Booking.series_id.is_not(None))
     in_series: dict[int, list[Booking]] = defaultdict(list)
@@ -241,21 +244,13 @@ def _series_events(
         .where(Series.id.in_(series_here))
         .order_by(Series.id)
     ).all()
-    return [
-        made
-        for series, shown in series_rows
-        if (
-            made := _series_event(series, in_series[series.id], layout, bool(shown), shown_bookings)
-        )
-        is not None
-    ]
+    return list(series_rows), in_series, shown_bookings
 
 
 def build_feed(scope: FeedScope, today: date) -> bytes:
     """The feed's calendar as of ``today`` (a local date)."""
     owner = db.session.get(User, scope.owner.id)
     assert owner is not None
-    layout = read_layout()
     window = feed_window(today)
     keep_from = local_day(
         today - timedelta(days=current_app.config["FEEDS_KEEP_CANCELLED_DAYS"])
@@ -269,10 +264,20 @@ def build_feed(scope: FeedScope, today: date) -> bytes:
         or_(Booking.status.not_in(CLOSED), Booking.updated_at >= keep_from),
     )
     rows = db.session.execute(single.order_by(Booking.start, Booking.id)).all()
+    series_rows, in_series, shown_rows = _series_rows(scope, owner, in_window)
+    # Only the places the feed names: its cost stays the same however large the building.
+    places = {b.resource_id for b, _ in rows} | {s.resource_id for s, _ in series_rows}
+    places |= {b.resource_id for held in in_series.values() for b in held}
+    layout = read_layout(places | ({scope.resource_id} if scope.resource_id else set()))
     events = [
         _event(b, layout, bool(shown), uid=f"booking-{b.id}@{UID_DOMAIN}") for b, shown in rows
     ]
-    recurring = _series_events(scope, owner, in_window, layout)
+    recurring = [
+        made
+        for series, shown in series_rows
+        if (made := _series_event(series, in_series[series.id], layout, bool(shown), shown_rows))
+        is not None
+    ]
     calendar = FeedCalendar(
         name=_title(scope, layout),
         zone=site_zone(),
