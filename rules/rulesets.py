@@ -9,12 +9,18 @@ leave as typed values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from rules.durations import DurationError, parse_duration
+
+#: The bases a resource may be charged on (see ``rules.charges``).
+CHARGE_BASES = ("booked", "used")
+#: A tenant tier's name.
+TIER = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: Rules whose value is an ISO 8601 duration.
@@ -26,17 +32,32 @@ DURATION_RULES = (
     "max_advance",
     "buffer_before",
     "buffer_after",
+    "late_cancel_within",
 )
+#: Rules whose value is a whole number, and the range it must be in.
+NUMBER_RULES = {
+    "minimum_charge_minutes": (0, 24 * 60),
+    "late_cancel_percent": (0, 100),
+    "no_show_percent": (0, 100),
+}
+#: Pence per hour for one tier: at most a million pounds an hour.
+MOST_PENCE_AN_HOUR = 100_000_000
 #: Every rule of the contract, in the order the API lists them.
 RULE_NAMES = (
     "opening_hours",
     "closed_on_bank_holidays",
-    *DURATION_RULES,
+    *(name for name in DURATION_RULES if name != "late_cancel_within"),
     "requires_approval",
     "required_certification",
     "check_in",
     "quota",
     "visitor_briefing",
+    "rates",
+    "charge_basis",
+    "minimum_charge_minutes",
+    "late_cancel_within",
+    "late_cancel_percent",
+    "no_show_percent",
 )
 #: Minutes since local midnight, ``end`` up to 1440 (24:00).
 OpeningRange = tuple[int, int]
@@ -93,6 +114,13 @@ class RuleSet:
     quotas: tuple[Quota, ...] = ()
     #: Visitors for a booking here are given its safety briefing before they go in.
     visitor_briefing: bool = False
+    #: Pence per hour by tenant tier (see ``rules.charges``); empty: free.
+    rates: Mapping[str, int] = field(default_factory=dict)
+    charge_basis: str = "booked"
+    minimum_charge_minutes: int = 0
+    late_cancel_within: timedelta | None = None
+    late_cancel_percent: int = 0
+    no_show_percent: int = 100
     sources: Mapping[str, Source] = field(default_factory=dict)
 
 
@@ -159,6 +187,34 @@ def _check_in(raw: Mapping[str, Any]) -> CheckInRule:
     )
 
 
+def _rates(raw: Any) -> dict[str, int]:
+    if not isinstance(raw, Mapping):
+        raise RulesError('rates: give pence per hour for each tier, like {"standard": 2500}')
+    rates = {}
+    for tier, pence in raw.items():
+        if not (isinstance(tier, str) and TIER.fullmatch(tier)):
+            raise RulesError(f"rates: {tier!r} is not a tier name (a-z, 0-9, _ or -)")
+        if isinstance(pence, bool) or not isinstance(pence, int):
+            raise RulesError(f"rates: {tier} must be whole pence per hour, not {pence!r}")
+        if not 0 <= pence <= MOST_PENCE_AN_HOUR:
+            raise RulesError(f"rates: {tier} must be 0 to {MOST_PENCE_AN_HOUR} pence an hour")
+        rates[tier] = pence
+    return rates
+
+
+def _number(name: str, value: Any) -> int:
+    least, most = NUMBER_RULES[name]
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+        raise RulesError(f"{name}: must be a whole number from {least} to {most}")
+    return value
+
+
+def _basis(value: Any) -> str:
+    if value not in CHARGE_BASES:
+        raise RulesError(f"charge_basis: must be one of {', '.join(CHARGE_BASES)}")
+    return str(value)
+
+
 def chosen_rules(layers: Iterable[Layer]) -> dict[str, tuple[Any, Source]]:
     """Each rule as set at the nearest level (its raw value) and that level, in
     ``RULE_NAMES`` order: what the API shows as a resource's effective rules."""
@@ -186,6 +242,12 @@ def effective_rules(layers: Iterable[Layer]) -> RuleSet:
             values[name] = _check_in(value)
         elif name == "required_certification":
             values[name] = str(value) if value else None
+        elif name == "rates":
+            values[name] = _rates(value)
+        elif name == "charge_basis":
+            values[name] = _basis(value)
+        elif name in NUMBER_RULES:
+            values[name] = _number(name, value)
         else:
             values[name] = bool(value)
     return RuleSet(**values, sources={name: source for name, (_, source) in chosen.items()})
