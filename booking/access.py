@@ -37,6 +37,8 @@ Capability = Literal[
     "read_outbox",  # the notification outbox and its failures
     "manage_displays",  # screens by the rooms and their secret URLs
     "print_codes",  # resources' QR codes and sheets of labels
+    "see_charges",  # every tenant's charges (others see their own tenant's or their own)
+    "close_months",  # close a month's charges for invoicing
 ]
 
 _EVERYONE: frozenset[Capability] = frozenset({"see_catalogue"})
@@ -53,6 +55,8 @@ _MANAGER: frozenset[Capability] = _STAFF | {
     "approve",
     "read_outbox",
     "manage_displays",
+    "see_charges",
+    "close_months",
 }
 
 #: What each role may do.
@@ -80,6 +84,8 @@ _ACTIONS: dict[Capability, str] = {
     "read_outbox": "read the notification outbox",
     "manage_displays": "manage displays",
     "print_codes": "print QR codes",
+    "see_charges": "see every tenant's charges",
+    "close_months": "close months for invoicing",
 }
 
 

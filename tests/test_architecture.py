@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"finding"},
     {"reservations"},
     {"visitors"},
-    {"reception", "feeds", "operations", "displays"},
+    {"reception", "feeds", "operations", "displays", "accounts"},
     {"notifications"},
 ]
 RANK = {area: rank for rank, layer in enumerate(LAYERS) for area in layer}

@@ -13,6 +13,7 @@ from booking.api import (
     occupancy,
     people,
     policies,
+    reports,
     resources,
     series,
     visitors,
@@ -34,6 +35,7 @@ BLUEPRINTS = (
     waitlist.blp,
     displays.blp,
     visitors.blp,
+    reports.blp,
 )
 
 

@@ -10,12 +10,11 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 
 from booking.api.context import actor, now, v1_blueprint
-from booking.api.responses import CSV, JSON, csv_response, json_response
+from booking.api.responses import CSV_DOC, csv_response, json_response, wants_csv
 from booking.clock import today
-from booking.errors import NotAcceptableError
 from booking.schemas.occupancy import (
     DaySheetQuerySchema,
     DaySheetSchema,
@@ -36,15 +35,6 @@ ROLL_CALL_COLUMNS = (
     "floor", "resource", "name", "email", "tenant", "attendees",
     "checked_in_at", "until", "booking_id", "visitor", "host", "organisation",
 )  # fmt: skip
-CSV_DOC: dict[str, Any] = {"schema": {"type": "string"}, "content_type": CSV, "success": True}
-
-
-def _wants_csv(*, csv_too: bool) -> bool:
-    offered = [JSON, CSV] if csv_too else [JSON]
-    chosen = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else JSON
-    if chosen is None:
-        raise NotAcceptableError(f"This answer comes as {' or '.join(offered)}.")
-    return chosen == CSV
 
 
 def _name(value: Named | Person | None) -> str:
@@ -103,7 +93,7 @@ def _roll_call_rows(roll: RollCall) -> Iterable[tuple[Any, ...]]:
 def get_occupancy(args: dict[str, Any]) -> Response:
     """Per floor and resource at an instant (now by default): free, booked, checked in
     or blocked, who, and the people present (reception, facility managers, admins)."""
-    _wants_csv(csv_too=False)
+    wants_csv(csv_too=False)
     return json_response(reception.occupancy(actor(), args.get("at") or now()))
 
 
@@ -114,7 +104,7 @@ def get_occupancy(args: dict[str, Any]) -> Response:
 def get_day_sheet(args: dict[str, Any]) -> Response:
     """The day sheet: a local day's bookings by resource, with their statuses (JSON, or
     CSV with `Accept: text/csv`)."""
-    as_csv = _wants_csv(csv_too=True)
+    as_csv = wants_csv(csv_too=True)
     day: date = args.get("date") or today()
     sheet = reception.day_sheet(actor(), day, args.get("status", ()))
     if as_csv:
@@ -129,7 +119,7 @@ def get_roll_call() -> Response:
     """Everyone checked in now, with floor and resource, and every visitor signed in at
     reception (`visitor: true`, with their host) (JSON, or CSV with `Accept: text/csv`):
     the list to call at a fire alarm."""
-    as_csv = _wants_csv(csv_too=True)
+    as_csv = wants_csv(csv_too=True)
     roll = reception.roll_call(actor(), now())
     if as_csv:
         return csv_response(_roll_call_rows(roll), ROLL_CALL_COLUMNS, "roll-call.csv")

@@ -4,7 +4,7 @@ from typing import Any
 
 from booking.api.context import actor, now, v1_blueprint
 from booking.models import Tenant, User
-from booking.schemas.people import TenantSchema, TokenSchema, UserSchema
+from booking.schemas.people import TenantPatchSchema, TenantSchema, TokenSchema, UserSchema
 from booking.services import people
 
 blp = v1_blueprint("people", __name__, "Tenants, users and tokens")
@@ -22,7 +22,15 @@ def list_tenants() -> list[Tenant]:
 @blp.response(201, TenantSchema())
 def create_tenant(data: dict[str, Any]) -> Tenant:
     """Create a tenant (admin)."""
-    return people.create_tenant(actor(), data["name"], now())
+    return people.create_tenant(actor(), now=now(), **data)
+
+
+@blp.patch("/tenants/<id:tenant_id>")
+@blp.arguments(TenantPatchSchema(partial=True))
+@blp.response(200, TenantSchema())
+def update_tenant(data: dict[str, Any], tenant_id: int) -> Tenant:
+    """Rename a tenant, or set its sector or rate tier (admin)."""
+    return people.update_tenant(actor(), tenant_id, data)
 
 
 @blp.get("/users")

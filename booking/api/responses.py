@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 import orjson
-from flask import Response
+from flask import Response, request
+
+from booking.errors import NotAcceptableError
 
 JSON = "application/json"
 
@@ -41,3 +43,17 @@ def csv_response(rows: Iterable[Iterable[Any]], columns: Iterable[str], name: st
     response = Response(out.getvalue(), mimetype=CSV)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+#: How the OpenAPI document shows a CSV alternative of a 200.
+CSV_DOC: dict[str, Any] = {"schema": {"type": "string"}, "content_type": CSV, "success": True}
+
+
+def wants_csv(*, csv_too: bool) -> bool:
+    """Whether the request's ``Accept`` prefers CSV (offered when ``csv_too``) to JSON;
+    a 406 when it takes neither."""
+    offered = [JSON, CSV] if csv_too else [JSON]
+    chosen = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else JSON
+    if chosen is None:
+        raise NotAcceptableError(f"This answer comes as {' or '.join(offered)}.")
+    return chosen == CSV

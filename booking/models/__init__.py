@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
+from booking.models.billing import BillingPeriod, ChargeLine
 from booking.models.bookings import OCCUPYING, STATUSES, Booking, BookingEvent
 from booking.models.displays import Display
 from booking.models.notifications import (
@@ -11,6 +12,7 @@ from booking.models.notifications import (
 )
 from booking.models.people import (
     ROLES,
+    SECTORS,
     ApiToken,
     FeedKey,
     FeedState,
@@ -25,6 +27,9 @@ from booking.models.visitors import VISITOR_STATUSES, Visitor
 from booking.models.waitlist import WAITLIST_STATUSES, WaitlistEntry
 
 __all__ = [
+    "SECTORS",
+    "BillingPeriod",
+    "ChargeLine",
     "VISITOR_STATUSES",
     "Visitor",
     "Display",

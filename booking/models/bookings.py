@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
     func,
     text,
 )
@@ -60,6 +61,8 @@ class Booking(Model):
         Index("ix_bookings_resource_time", "resource_id", "occupied_start", "occupied_end"),
         Index("ix_bookings_time", "occupied_start", "occupied_end"),
         Index("ix_bookings_series", "series_id", "recurrence_id"),
+        # Reports and charges take the bookings that start in a period.
+        Index("ix_bookings_starts", "start_at"),
         # A calendar feed's version is the latest change among the bookings it draws on
         # (see booking.services.feeds.content_version): answered from these indexes.
         Index("ix_bookings_user_changed", "user_id", "updated_at"),
@@ -138,6 +141,12 @@ class Booking(Model):
     #: When its reminder is due (``mail.reminder_before`` its start); cleared once the
     #: reminder is written, set again when the booking moves.
     remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: A purchase order, grant or budget code its booker gives, carried to the charges.
+    cost_code: Mapped[str | None] = mapped_column(String(100))
+    #: When it was cancelled, and whether that was late under its resource's
+    #: ``late_cancel_within`` then (judged once, at the cancellation).
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    late_cancellation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Raised on every change of time, place or status (the iCalendar SEQUENCE); see
     #: ``booking.models.sequencing``.
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))

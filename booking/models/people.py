@@ -11,7 +11,19 @@ from booking.access import ROLES
 from booking.database import UTCDateTime
 from booking.extensions import Model
 
-__all__ = ["ROLES", "ApiToken", "FeedKey", "FeedState", "SignInAttempt", "Tenant", "User"]
+#: The sectors a tenant belongs to, as the UK Shared Prosperity Fund counts them.
+SECTORS = ("nhs", "university", "private", "public", "third_sector")
+
+__all__ = [
+    "ROLES",
+    "SECTORS",
+    "ApiToken",
+    "FeedKey",
+    "FeedState",
+    "SignInAttempt",
+    "Tenant",
+    "User",
+]
 
 
 class Tenant(Model):
@@ -21,6 +33,16 @@ class Tenant(Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    #: Who the tenant is, as the funder counts organisations supported.
+    sector: Mapped[str] = mapped_column(
+        Enum(*SECTORS, name="sector", native_enum=False),
+        default="private",
+        server_default=text("'private'"),
+    )
+    #: Which of a resource's ``rates`` it pays (``standard`` unless an admin says).
+    rate_tier: Mapped[str] = mapped_column(
+        String(40), default="standard", server_default=text("'standard'")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -34,6 +34,7 @@ class Series(Model):
     exdates: Mapped[list[str]] = mapped_column(JSON, default=list)
     title: Mapped[str] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
+    cost_code: Mapped[str | None] = mapped_column(String(100))
     attendees: Mapped[int | None] = mapped_column(Integer)
     units: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

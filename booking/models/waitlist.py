@@ -35,6 +35,7 @@ class WaitlistEntry(Model):
     end: Mapped[datetime] = mapped_column("end_at", UTCDateTime())
     title: Mapped[str] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
+    cost_code: Mapped[str | None] = mapped_column(String(100))
     attendees: Mapped[int | None] = mapped_column(Integer)
     units: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(

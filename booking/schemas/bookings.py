@@ -31,6 +31,12 @@ class BookingSchema(Schema):
     attendees = Count(load_default=None, allow_none=True)
     units = Count(minimum=1, maximum=10_000, load_default=1)
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    cost_code = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(1, 100),
+        metadata={"description": "A purchase order, grant or budget code, carried to the charges."},
+    )
     series_id = fields.Integer(dump_only=True, allow_none=True)
     recurrence_id = Instant(
         dump_only=True,
@@ -94,6 +100,7 @@ class BookingPatchSchema(Schema):
     attendees = Count(allow_none=True)
     units = Count(minimum=1, maximum=10_000)
     notes = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    cost_code = fields.String(allow_none=True, validate=validate.Length(1, 100))
     override_rules = fields.Boolean()
 
     @validates_schema

@@ -2,14 +2,32 @@
 
 from marshmallow import Schema, fields, validate
 
-from booking.models import ROLES
+from booking.models import ROLES, SECTORS
 from booking.schemas.fields import Id, Instant
+from booking.schemas.resources import TIER_ERROR
+from rules.charges import STANDARD_TIER
+from rules.rulesets import TIER
 
 
 class TenantSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(1, 200))
+    sector = fields.String(
+        load_default="private",
+        validate=validate.OneOf(SECTORS),
+        metadata={"description": "As the funder counts organisations supported."},
+    )
+    rate_tier = fields.String(
+        load_default=STANDARD_TIER,
+        validate=validate.Regexp(rf"^{TIER.pattern}\Z", error=TIER_ERROR),
+        metadata={"description": "Which of a resource's `rates` it pays."},
+    )
     created_at = Instant(dump_only=True)
+
+
+class TenantPatchSchema(TenantSchema):
+    class Meta:
+        partial = True
 
 
 class UserSchema(Schema):

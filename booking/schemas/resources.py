@@ -7,8 +7,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from booking.models import KINDS
 from booking.schemas.fields import Count, DurationText, Id, Instant
 from rules import RulesError, check_rules
+from rules.rulesets import CHARGE_BASES, MOST_PENCE_AN_HOUR, NUMBER_RULES, TIER
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TIER_ERROR = "Use lower-case letters, digits, dashes and underscores (at most 40)."
 TIME_RANGE = r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$"
 
 
@@ -21,6 +23,13 @@ class QuotaSchema(Schema):
     scope = fields.String(required=True, validate=validate.OneOf(("tenant", "user")))
     period = fields.String(required=True, validate=validate.OneOf(("day", "week", "month")))
     hours = fields.Float(required=True, validate=validate.Range(0, 10_000, min_inclusive=False))
+
+
+def _number(name: str, description: str) -> fields.Integer:
+    least, most = NUMBER_RULES[name]
+    return fields.Integer(
+        strict=True, validate=validate.Range(least, most), metadata={"description": description}
+    )
 
 
 class RulesSchema(Schema):
@@ -51,6 +60,23 @@ class RulesSchema(Schema):
             "given its safety briefing before they sign them in."
         }
     )
+
+    rates = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(rf"^{TIER.pattern}\Z", error=TIER_ERROR)),
+        values=fields.Integer(strict=True, validate=validate.Range(0, MOST_PENCE_AN_HOUR)),
+        validate=validate.Length(max=20),
+        metadata={"description": "Pence per hour by tenant tier; a tier left out pays `standard`."},
+    )
+    charge_basis = fields.String(
+        validate=validate.OneOf(CHARGE_BASES),
+        metadata={"description": "`booked` time, or `used` (checked in to checked out)."},
+    )
+    minimum_charge_minutes = _number("minimum_charge_minutes", "Shorter use is charged as this.")
+    late_cancel_within = DurationText(
+        metadata={"description": "A cancellation closer than this to the start is late."}
+    )
+    late_cancel_percent = _number("late_cancel_percent", "Of the booked time, for a late one.")
+    no_show_percent = _number("no_show_percent", "Of the booked time (100 unless set).")
 
     @validates_schema
     def check_meaning(self, data: dict[str, Any], **_: Any) -> None:

@@ -60,6 +60,7 @@ class SeriesSchema(Schema):
     tenant_id = fields.Integer(allow_none=True)
     title = fields.String()
     notes = fields.String(allow_none=True)
+    cost_code = fields.String(allow_none=True)
     attendees = fields.Integer(allow_none=True)
     units = fields.Integer()
     start = Instant(metadata={"description": "Start of the first occurrence."})

@@ -15,6 +15,7 @@ class WaitlistEntrySchema(Schema):
     end = Instant(required=True)
     title = fields.String(required=True, validate=validate.Length(1, 200))
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    cost_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 100))
     attendees = Count(load_default=None, allow_none=True)
     units = Count(minimum=1, maximum=10_000, load_default=1)
     on_behalf_of = Id(load_only=True, load_default=None, allow_none=True)

@@ -436,6 +436,58 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
         ),
         {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
     ),
+    "read the usage report": (
+        lambda w, c: w.client.get(
+            "/api/v1/reports/usage?from=2026-12-01&to=2026-12-31&group_by=tenant",
+            headers=w.headers[c],
+        ),
+        dict.fromkeys(CALLERS, 200),
+    ),
+    "read the usage report as CSV": (
+        lambda w, c: w.client.get(
+            "/api/v1/reports/usage?from=2026-12-01&to=2026-12-31",
+            headers={**w.headers[c], "Accept": "text/csv"},
+        ),
+        dict.fromkeys(CALLERS, 200),
+    ),
+    "read the charges": (
+        lambda w, c: w.client.get(
+            "/api/v1/reports/charges?from=2026-12-01&to=2026-12-31", headers=w.headers[c]
+        ),
+        {**dict.fromkeys(CALLERS, 200), "reception": 403},
+    ),
+    "read tenant B's charges as CSV": (
+        lambda w, c: w.client.get(
+            "/api/v1/reports/charges?from=2026-12-01&to=2026-12-31"
+            f"&tenant_id={w.users['member_B'].tenant_id}",
+            headers={**w.headers[c], "Accept": "text/csv"},
+        ),
+        {
+            **dict.fromkeys(CALLERS, 403),
+            "admin": 200,
+            "facility_manager": 200,
+            "admin_B": 200,
+            "member_B": 200,
+        },
+    ),  # fmt: skip
+    "close a month": (
+        lambda w, c: w.client.post(
+            "/api/v1/billing/periods", json={"month": "2026-10"}, headers=w.headers[c]
+        ),
+        {**dict.fromkeys(CALLERS, 403), "admin": 201, "facility_manager": 201},
+    ),
+    "list the closed months": (
+        lambda w, c: w.client.get("/api/v1/billing/periods", headers=w.headers[c]),
+        {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
+    ),
+    "set tenant A's sector and tier": (
+        lambda w, c: w.client.patch(
+            f"/api/v1/tenants/{w.users['owner'].tenant_id}",
+            json={"sector": "nhs", "rate_tier": "nhs"},
+            headers=w.headers[c],
+        ),
+        {**dict.fromkeys(CALLERS, 403), "admin": 200},
+    ),
     "read the metrics": (
         lambda w, c: w.client.get("/metrics", headers=w.headers[c]),
         dict.fromkeys(CALLERS, 200),
@@ -530,3 +582,31 @@ def test_waitlist_shows_only_what_the_caller_may_see(world: World, caller, sees)
         name for name, user in world.users.items() for e in listed if e["user_id"] == user.id
     }
     assert waiting == sees
+
+
+@pytest.mark.parametrize(("caller", "sees"), WHO_SEES_WHOM)
+def test_charges_and_usage_show_only_what_the_caller_may_see(
+    world: World, make: Factory, caller, sees
+):
+    rated = make.resource(name="Rated", rules={"rates": {"standard": 1000}})
+    for name, day in (("owner", 7), ("mate", 8), ("member_B", 9)):
+        make.booking(rated, world.users[name], at(day, 9), at(day, 10), title=f"{name}'s secret")
+    query = "from=2026-12-01&to=2026-12-31"
+    headers = world.headers[caller]
+    usage = world.client.get(f"/api/v1/reports/usage?{query}&group_by=resource", headers=headers)
+    [row] = [g for g in usage.get_json()["groups"] if g["key"] == rated.id]
+    assert (row["bookings"], row["people"]) == (len(sees), len(sees))
+    answer = world.client.get(f"/api/v1/reports/charges?{query}", headers=headers)
+    if caller == "reception":
+        assert answer.status_code == 403
+        return
+    lines = [line for line in answer.get_json()["lines"] if line["resource_id"] == rated.id]
+    assert len(lines) == len(sees)
+    assert {line["tenant_id"] for line in lines} == {world.users[n].tenant_id for n in sees}
+    as_csv = world.client.get(
+        f"/api/v1/reports/charges?{query}", headers={**headers, "Accept": "text/csv"}
+    ).get_data(as_text=True)
+    assert "secret" not in as_csv
+    seen_tenants = {"Tenant B" if n == "member_B" else "Tenant A" for n in sees}
+    for tenant in {"Tenant A", "Tenant B"} - seen_tenants:
+        assert tenant not in as_csv

@@ -8,6 +8,7 @@ from booking.services.catalogue.certifications import (
 )
 from booking.services.catalogue.closures import (
     ImportResult,
+    closures_during,
     create_closure,
     delete_closure,
     import_closures,
@@ -48,6 +49,7 @@ __all__ = [
     "add_resource",
     "certifications_of",
     "circumstances_for",
+    "closures_during",
     "create_closure",
     "create_resource",
     "delete_closure",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -14,8 +15,20 @@ from booking.models import Booking, Closure, Resource, User
 from booking.services.catalogue.rulebook import rules_of, site_rules, site_zone
 from booking.services.core import occupying, overlapping, transactional
 from calendars.importing import CalendarFileError, ImportedEvent, imported_events
+from rules import Closure as ClosedTime
 from rules import Interval
 from rules.localtime import from_wall_clock, shift
+
+
+def closures_during(window: Interval) -> dict[int | None, list[ClosedTime]]:
+    """Every closure touching ``window`` by the resource it shuts (``None``: the site)."""
+    found: dict[int | None, list[ClosedTime]] = defaultdict(list)
+    query = select(Closure.resource_id, Closure.start, Closure.end, Closure.reason).where(
+        overlapping(Closure.start, Closure.end, window)
+    )
+    for rid, start, end, reason in db.session.execute(query):
+        found[rid].append(ClosedTime(Interval(start, end), reason))
+    return found
 
 
 def list_closures(

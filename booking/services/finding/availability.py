@@ -14,24 +14,22 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-
 from booking.access import require
-from booking.extensions import db
-from booking.models import Booking, Closure, User
+from booking.models import Booking, User
 from booking.services.catalogue import (
     ResourceFilter,
     ResourceSummary,
     RuleBook,
     certifications_of,
     circumstances_for,
+    closures_during,
     get_resource,
     list_resource_summaries,
     read_layout,
     rules_of,
     site_zone,
 )
-from booking.services.core import load_claims, overlapping, related_bookings, target_of
+from booking.services.core import load_claims, related_bookings, target_of
 from rules import (
     Availability,
     Circumstances,
@@ -71,16 +69,6 @@ class Match:
     first_fit: Interval
 
 
-def _closures(window: Interval) -> dict[int | None, list[ClosedTime]]:
-    found: dict[int | None, list[ClosedTime]] = defaultdict(list)
-    query = select(Closure.resource_id, Closure.start, Closure.end, Closure.reason).where(
-        overlapping(Closure.start, Closure.end, window)
-    )
-    for rid, start, end, reason in db.session.execute(query):
-        found[rid].append(ClosedTime(Interval(start, end), reason))
-    return found
-
-
 def _claims_by_resource(
     of: Collection[int] | None, window: Interval, now: datetime
 ) -> dict[int, list[Claim]]:
@@ -118,7 +106,7 @@ def _stage(
     book, layout = RuleBook.read(), read_layout()
     zone = site_zone()
     holidays = bank_holidays(window, zone)
-    closures = _closures(window)
+    closures = closures_during(window)
     # The circumstances and open time depend only on the rules and the closures, which
     # most resources share: each distinct pair is worked out once.
     shared: dict[tuple[int, tuple[ClosedTime, ...]], tuple[Circumstances, list[Interval]]] = {}

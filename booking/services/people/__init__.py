@@ -24,9 +24,11 @@ from booking.services.people.users import (
     get_user,
     list_tenants,
     list_users,
+    update_tenant,
 )
 
 __all__ = [
+    "update_tenant",
     "SignInRefusedError",
     "TOKEN_PREFIX",
     "TooManyAttemptsError",

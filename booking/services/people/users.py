@@ -25,8 +25,8 @@ def list_tenants(actor: User) -> Sequence[Tenant]:
     return db.session.scalars(query).all()
 
 
-def _add_tenant(name: str, now: datetime) -> Tenant:
-    tenant = Tenant(name=name, created_at=now)
+def _add_tenant(name: str, now: datetime, **details: str) -> Tenant:
+    tenant = Tenant(name=name, created_at=now, **details)
     db.session.add(tenant)
     db.session.flush()
     return tenant
@@ -39,13 +39,34 @@ def _tenant_named(name: str, now: datetime) -> Tenant:
 
 
 @transactional
-def create_tenant(actor: User, name: str, now: datetime) -> Tenant:
-    """A new tenant (admins only)."""
+def create_tenant(actor: User, name: str, now: datetime, **details: str) -> Tenant:
+    """A new tenant (admins only); ``details``: its ``sector`` and ``rate_tier``."""
     require(actor, "manage_people", "create tenants")
     name = name.strip()
-    if db.session.scalar(select(Tenant.id).where(Tenant.name == name)) is not None:
+    _require_unused(name, None)
+    return _add_tenant(name, now, **details)
+
+
+def _require_unused(name: str, tenant_id: int | None) -> None:
+    same = select(Tenant.id).where(Tenant.name == name, Tenant.id != (tenant_id or 0))
+    if db.session.scalar(same) is not None:
         raise DuplicateError(f"A tenant named {name!r} exists already.")
-    return _add_tenant(name, now)
+
+
+@transactional
+def update_tenant(actor: User, tenant_id: int, changes: dict[str, str]) -> Tenant:
+    """Rename a tenant or set its ``sector`` or ``rate_tier`` (admins only). A new tier
+    applies to charges not yet frozen in a closed month."""
+    require(actor, "manage_people", "change tenants")
+    tenant = db.session.get(Tenant, tenant_id)
+    if tenant is None:
+        raise NotFoundError("No such tenant.")
+    if "name" in changes:
+        changes = {**changes, "name": changes["name"].strip()}
+        _require_unused(changes["name"], tenant.id)
+    for name, value in changes.items():
+        setattr(tenant, name, value)
+    return tenant
 
 
 def list_users(actor: User) -> Sequence[User]:

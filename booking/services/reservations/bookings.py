@@ -63,6 +63,7 @@ class BookingDraft:
     attendees: int | None = None
     units: int = 1
     notes: str | None = None
+    cost_code: str | None = None
     on_behalf_of: int | None = None
     override_rules: bool = False
     hold: bool = False

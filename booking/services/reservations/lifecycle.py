@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, update
 from sqlalchemy.orm.util import identity_key
@@ -10,8 +11,10 @@ from sqlalchemy.orm.util import identity_key
 from booking.errors import StateConflictError
 from booking.events import TimeFreed, publish
 from booking.extensions import db
-from booking.models import OCCUPYING, Booking, User
+from booking.models import OCCUPYING, Booking, Resource, User
+from booking.services.catalogue import rules_of
 from booking.services.core import audit
+from rules.charges import Tariff, tariff_of
 
 
 def shown(status: str) -> str:
@@ -52,11 +55,27 @@ def free_booking(booking: Booking, now: datetime, actor_id: int | None) -> None:
     free_time(booking.resource_id, booking.occupied_start, booking.occupied_end, now, actor_id)
 
 
-def cancel(booking: Booking, actor: User, now: datetime) -> None:
+def cancel(
+    booking: Booking, actor: User, now: datetime, tariffs: dict[int, Tariff] | None = None
+) -> None:
     """Cancel ``booking`` (open, and locked by the caller), audited, freeing its time; the
-    caller says ``BookingsCancelled`` (once for a series' dates)."""
-    audit.record(booking, actor, "cancelled", now, {"status": [booking.status, "cancelled"]})
-    booking.status, booking.updated_at = "cancelled", now
+    caller says ``BookingsCancelled`` (once for a series' dates).
+
+    A confirmed booking cancelled within its resource's ``late_cancel_within`` of its
+    start is marked a late cancellation, under the rules in force now (the charges read
+    it); ``tariffs`` keeps each resource's charging rules across many cancellations."""
+    changes: dict[str, list[Any]] = {"status": [booking.status, "cancelled"]}
+    if booking.status in ("confirmed", "checked_in"):
+        tariffs = {} if tariffs is None else tariffs
+        if booking.resource_id not in tariffs:
+            tariffs[booking.resource_id] = tariff_of(
+                rules_of(db.session.get_one(Resource, booking.resource_id))
+            )
+        if tariffs[booking.resource_id].is_late(booking.start, now):
+            booking.late_cancellation = True
+            changes["late_cancellation"] = [False, True]
+    audit.record(booking, actor, "cancelled", now, changes)
+    booking.status, booking.updated_at, booking.cancelled_at = "cancelled", now, now
     free_booking(booking, now, actor.id)
 
 

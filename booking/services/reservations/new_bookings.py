@@ -20,7 +20,17 @@ from rules import Decision, Interval
 from rules.durations import parse_duration
 
 #: The fields an audit record of a change shows before and after.
-TRACKED_FIELDS = ("resource_id", "start", "end", "units", "attendees", "title", "notes", "status")
+TRACKED_FIELDS = (
+    "resource_id",
+    "start",
+    "end",
+    "units",
+    "attendees",
+    "title",
+    "notes",
+    "cost_code",
+    "status",
+)
 
 
 def waits_for_approval(actor: User, needs_approval: bool) -> bool:
@@ -40,6 +50,7 @@ class Described(Protocol):
 
     title: str
     notes: str | None
+    cost_code: str | None
     attendees: int | None
     units: int
 
@@ -49,6 +60,7 @@ def details_of(source: Described) -> dict[str, Any]:
     return {
         "title": source.title,
         "notes": source.notes,
+        "cost_code": source.cost_code,
         "attendees": source.attendees,
         "units": source.units,
     }

@@ -130,6 +130,7 @@ def create_series(actor: User, draft: SeriesDraft, now: datetime) -> SeriesView:
         exdates=[slot.start.isoformat() for slot in expansion.excluded],
         title=draft.title,
         notes=draft.notes,
+        cost_code=draft.cost_code,
         attendees=draft.attendees,
         units=draft.units,
         created_at=now,

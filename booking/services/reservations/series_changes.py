@@ -36,6 +36,7 @@ from booking.services.reservations.series_dates import (
     visible_series,
 )
 from rules import BookingRequest, Decision, Interval
+from rules.charges import Tariff
 from rules.localtime import from_wall_clock, wall_clock
 
 
@@ -86,7 +87,7 @@ def _move(
     booking.start, booking.end = interval.start, interval.end
     booking.occupied_start, booking.occupied_end = decision.occupied.start, decision.occupied.end
     booking.resource_id, booking.exclusive = resource.id, resource.quantity == 1
-    for name in ("title", "notes", "attendees", "units"):
+    for name in ("title", "notes", "cost_code", "attendees", "units"):
         if name in changes:
             setattr(booking, name, changes[name])
 
@@ -132,7 +133,7 @@ def update_series(
         after = {name: getattr(booking, name) for name in TRACKED_FIELDS}
         audit.record(booking, actor, "updated", now, {**audit.diff(before, after), "scope": scope})
     if scope == "all":
-        for name in ("title", "notes", "attendees", "units", "resource_id"):
+        for name in ("title", "notes", "cost_code", "attendees", "units", "resource_id"):
             if name in changes:
                 setattr(series, name, changes[name])
     series.updated_at = now
@@ -149,8 +150,9 @@ def cancel_series(actor: User, series_id: int, from_id: int | None, now: datetim
     series = visible_series(actor, series_id)
     scope = "all" if from_id is None else "following"
     selected = occurrences_to_come(series, scope, from_id, now)
+    tariffs: dict[int, Tariff] = {}
     for booking in selected:
-        cancel(booking, actor, now)
+        cancel(booking, actor, now, tariffs)
     series.updated_at = now
     if selected:
         ids = tuple(booking.id for booking in selected)

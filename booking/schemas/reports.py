@@ -1,0 +1,114 @@
+"""The usage and charges reports and closed months, as the API documents them.
+
+The reports are written as JSON straight from the services' values (a month of charges
+is thousands of lines); these schemas document that JSON, and
+``tests/booking/test_reports.py`` holds the two to be the same.
+"""
+
+from datetime import date
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from booking.schemas.fields import YEARS, Id, Instant
+
+LOCAL_DATE = validate.Range(date(YEARS[0], 1, 1), date(YEARS[1], 12, 31))
+#: The longest period one report covers: three years.
+MOST_DAYS = 3 * 366
+GROUPS = ("tenant", "resource", "kind", "sector", "month")
+REASONS = ("booked", "used", "late_cancellation", "no_show")
+
+
+class PeriodQuerySchema(Schema):
+    start = fields.Date(
+        data_key="from",
+        required=True,
+        validate=LOCAL_DATE,
+        metadata={"description": "First local date of the period."},
+    )
+    end = fields.Date(
+        data_key="to",
+        required=True,
+        validate=LOCAL_DATE,
+        metadata={"description": "Last local date of the period (included)."},
+    )
+
+    @validates_schema
+    def check_period(self, data: dict[str, Any], **_: Any) -> None:
+        start, end = data.get("start"), data.get("end")
+        if start is None or end is None:
+            return
+        if end < start:
+            raise ValidationError("The period must end on or after its first day.", "to")
+        if (end - start).days >= MOST_DAYS:
+            raise ValidationError("A report covers at most three years; ask for less.", "to")
+
+
+class UsageQuerySchema(PeriodQuerySchema):
+    group_by = fields.String(load_default="resource", validate=validate.OneOf(GROUPS))
+
+
+class ChargesQuerySchema(PeriodQuerySchema):
+    tenant_id = Id(strict=False)
+
+
+class UsageGroupSchema(Schema):
+    key = fields.Raw(
+        metadata={"description": "Tenant or resource id, kind, sector or YYYY-MM; null: no tenant."}
+    )
+    label = fields.String()
+    booked_hours = fields.Float()
+    used_hours = fields.Float()
+    open_hours = fields.Float(
+        metadata={"description": "Opening hours in the period less closures (per unit of a pool)."}
+    )
+    utilisation = fields.Float(allow_none=True, metadata={"description": "Booked ÷ open."})
+    bookings = fields.Integer()
+    no_shows = fields.Integer()
+    late_cancellations = fields.Integer()
+    people = fields.Integer()
+
+
+class UsageReportSchema(Schema):
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+    group_by = fields.String()
+    groups = fields.List(fields.Nested(UsageGroupSchema))
+
+
+class ChargeLineSchema(Schema):
+    booking_id = fields.Integer()
+    resource_id = fields.Integer()
+    tenant_id = fields.Integer(allow_none=True)
+    cost_code = fields.String(allow_none=True)
+    start = Instant()
+    end = Instant()
+    hours = fields.Float(metadata={"description": "Unit-hours charged."})
+    reason = fields.String(validate=validate.OneOf(REASONS))
+    rate = fields.Integer(metadata={"description": "Pence per hour per unit."})
+    percent = fields.Integer(metadata={"description": "Of the time, for a no-show or late one."})
+    amount = fields.Integer(metadata={"description": "Pence; below 0 only for an adjustment."})
+    month = fields.String(metadata={"description": "The billing month, YYYY-MM."})
+    adjustment = fields.Boolean(
+        metadata={"description": "A change to a booking of a closed month, charged here."}
+    )
+
+
+class TenantTotalSchema(Schema):
+    tenant_id = fields.Integer(allow_none=True)
+    amount = fields.Integer()
+
+
+class ChargesReportSchema(Schema):
+    lines = fields.List(fields.Nested(ChargeLineSchema))
+    totals = fields.List(fields.Nested(TenantTotalSchema))
+    currency = fields.String()
+
+
+class BillingPeriodSchema(Schema):
+    month = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])\Z", error="Use YYYY-MM."),
+    )
+    closed_at = Instant(dump_only=True)
+    closed_by_id = fields.Integer(dump_only=True, allow_none=True)

@@ -1,0 +1,56 @@
+"""Months of the site's calendar: the periods reports group by and charges close."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from booking.errors import InvalidFieldsError
+from booking.services.catalogue import local_day
+from rules import Interval
+
+MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """A calendar month of the site (``YYYY-MM``) and the instants it spans."""
+
+    name: str
+    first: date
+    span: Interval
+
+
+def parse_month(text: str) -> date:
+    """The first day of ``YYYY-MM``; a 422 on ``month`` otherwise."""
+    found = MONTH.fullmatch(text)
+    if found is None:
+        raise InvalidFieldsError({"month": ["Give the month as YYYY-MM, like 2027-03."]})
+    return date(int(found[1]), int(found[2]), 1)
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def month_of(day: date) -> Month:
+    """The month ``day`` lies in."""
+    first = day.replace(day=1)
+    span = Interval(local_day(first).start, local_day(next_month(first)).start)
+    return Month(f"{first:%Y-%m}", first, span)
+
+
+def months_between(first: date, last: date) -> list[Month]:
+    """Every month from ``first``'s to ``last``'s, in order."""
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append(month_of(day))
+        day = next_month(day)
+    return months
+
+
+def period_span(first: date, last: date) -> Interval:
+    """Local days ``first`` to ``last`` (inclusive) as instants."""
+    return Interval(local_day(first).start, local_day(last).end)

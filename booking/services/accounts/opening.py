@@ -1,0 +1,69 @@
+"""Open hours: what each bookable resource offered in a period, by month.
+
+Worked out by the engine the booking rules use (``rules.open_time``: opening hours in
+the site's zone, bank holidays where the resource closes on them, closures of the
+resource, its ancestors and the site), so a report's open hours are the hours a booking
+could have been made in. A pool counts each of its units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from booking.services.accounts.months import Month
+from booking.services.catalogue import (
+    ResourceFilter,
+    ResourceSummary,
+    RuleBook,
+    closures_during,
+    list_resource_summaries,
+    site_zone,
+)
+from rules import Closure, Interval, bank_holidays, clip, open_time
+
+
+@dataclass(frozen=True, slots=True)
+class OpenHours:
+    """Open seconds of each bookable resource in each month (units counted)."""
+
+    resources: list[ResourceSummary]
+    seconds: dict[int, dict[str, float]]
+
+    def of(self, resource_id: int, month: str | None = None) -> float:
+        """A resource's open seconds, in one month or all of them."""
+        by_month = self.seconds.get(resource_id, {})
+        return by_month.get(month, 0.0) if month else sum(by_month.values())
+
+    def total(self, month: str | None = None) -> float:
+        """Every bookable resource's open seconds, in one month or all."""
+        return sum(self.of(resource.id, month) for resource in self.resources)
+
+
+def open_hours(months: Sequence[Month], period: Interval) -> OpenHours:
+    """Open time of every bookable resource within ``period``, split by ``months``.
+
+    Resources whose rules and closures are alike (most are) are worked out once."""
+    zone = site_zone()
+    book, closures = RuleBook.read(), closures_during(period)
+    holidays = bank_holidays(period, zone)
+    resources = list_resource_summaries(ResourceFilter(bookable=True))
+    shared: dict[tuple[int, tuple[Closure, ...]], dict[str, float]] = {}
+    seconds = {}
+    for resource in resources:
+        rules = book.rules_for(resource.id)
+        shut = tuple(
+            c for rid in (None, *resource.ancestor_ids, resource.id) for c in closures.get(rid, ())
+        )
+        key = (id(rules), shut)
+        if key not in shared:
+            days_off = holidays if rules.closed_on_bank_holidays else {}
+            stretches = open_time(rules, period, zone, days_off, shut)
+            shared[key] = {
+                month.name: sum(s.duration.total_seconds() for s in clip(stretches, month.span))
+                for month in months
+            }
+        seconds[resource.id] = {
+            month: value * resource.quantity for month, value in shared[key].items()
+        }
+    return OpenHours(resources, seconds)

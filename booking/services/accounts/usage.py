@@ -1,0 +1,159 @@
+"""The usage report: booked and used hours, open hours and utilisation, bookings,
+no-shows, late cancellations and people, grouped by tenant, resource, kind, sector or
+month. Counted in SQL (one grouped query over the bookings that start in the period);
+open hours come from the rules' own engine (``accounts.opening``).
+
+A booking counts in the period and month it starts in. Booked hours count every booking
+that held its time (confirmed, checked in, completed, no-show), as booked (an early
+check-out does not shorten them); used hours run from check-in to check-out (to the
+booked end while still in). A pool's booking counts each unit it took. For groups of
+people (tenant, sector) open hours are the whole building's, so utilisation is the
+share of the centre's open hours they booked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import case, func, literal, select
+
+from booking.access import can, require
+from booking.database import UTCDateTime
+from booking.extensions import db
+from booking.models import SECTORS, Booking, Resource, Tenant, User
+from booking.services.accounts.months import Month, months_between, period_span
+from booking.services.accounts.opening import OpenHours, open_hours
+from booking.services.catalogue import resource_names
+from booking.services.core import seconds_between, visible_bookings
+
+GROUPS = ("tenant", "resource", "kind", "sector", "month")
+#: Statuses of bookings that held their time to the end.
+HELD_TIME = ("confirmed", "checked_in", "completed", "no_show")
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    """One group of the usage report."""
+
+    key: Any
+    label: str
+    booked_hours: float
+    used_hours: float
+    open_hours: float
+    utilisation: float | None
+    bookings: int
+    no_shows: int
+    late_cancellations: int
+    people: int
+
+
+def _month_key(months: list[Month]) -> Any:
+    """The month a booking starts in, as ``YYYY-MM``, by the months' instants (so the
+    clock changes and the site's zone are minded without SQL knowing the zone)."""
+    whens = [(Booking.start < literal(m.span.end, UTCDateTime()), m.name) for m in months]
+    return case(*whens, else_=literal(months[-1].name))
+
+
+def _group_column(group_by: str, months: list[Month]) -> Any:
+    return {
+        "tenant": Booking.tenant_id,
+        "resource": Booking.resource_id,
+        "kind": Resource.kind,
+        "sector": Tenant.sector,
+        "month": _month_key(months),
+    }[group_by]
+
+
+def _counted(actor: User, group_by: str, months: list[Month], first: date, last: date) -> Any:
+    span = period_span(first, last)
+    held = Booking.status.in_(HELD_TIME)
+    booked_end = func.coalesce(Booking.booked_end, Booking.end)
+    used_end = func.coalesce(Booking.checked_out_at, booked_end)
+    key = _group_column(group_by, months).label("key")
+    query = (
+        select(
+            key,
+            func.sum(case((held, seconds_between(Booking.start, booked_end) * Booking.units))),
+            func.sum(
+                case(
+                    (
+                        Booking.checked_in_at.is_not(None),
+                        seconds_between(Booking.checked_in_at, used_end) * Booking.units,
+                    )
+                )
+            ),
+            func.count(case((held, 1))),
+            func.count(case((Booking.status == "no_show", 1))),
+            func.count(case((Booking.late_cancellation.is_(True), 1))),
+            func.count(func.distinct(case((held, Booking.user_id)))),
+        )
+        .join(Resource, Resource.id == Booking.resource_id)
+        .outerjoin(Tenant, Tenant.id == Booking.tenant_id)
+        .where(
+            Booking.start >= span.start,
+            Booking.start < span.end,
+            Booking.status.in_((*HELD_TIME, "cancelled")),
+            visible_bookings(actor),
+        )
+        .group_by(key)
+    )
+    return {row[0]: row[1:] for row in db.session.execute(query)}
+
+
+def _groups(group_by: str, actor: User, opening: OpenHours, months: list[Month]) -> list[Any]:
+    """Every group the report lists, with or without bookings, and its label."""
+    if group_by == "resource":
+        return [(r.id, r.name) for r in opening.resources]
+    if group_by == "kind":
+        return [(kind, kind) for kind in sorted({r.kind for r in opening.resources})]
+    if group_by == "sector":
+        return [(sector, sector) for sector in SECTORS]
+    if group_by == "month":
+        return [(m.name, m.name) for m in months]
+    query = select(Tenant.id, Tenant.name).order_by(Tenant.name)
+    if not can(actor, "see_all"):
+        query = query.where(Tenant.id == actor.tenant_id)
+    return [(key, label) for key, label in db.session.execute(query)]
+
+
+def _open_seconds(group_by: str, key: Any, opening: OpenHours) -> float:
+    if group_by == "resource":
+        return opening.of(key)
+    if group_by == "kind":
+        return sum(opening.of(r.id) for r in opening.resources if r.kind == key)
+    return opening.total(key if group_by == "month" else None)
+
+
+def usage_report(actor: User, first: date, last: date, group_by: str) -> list[UsageRow]:
+    """The report from ``first`` to ``last`` (local dates, inclusive): staff see every
+    booking, a tenant admin their tenant's, anyone else their own."""
+    require(actor, "see_catalogue")
+    months = months_between(first, last)
+    opening = open_hours(months, period_span(first, last))
+    counted = _counted(actor, group_by, months, first, last)
+    rows = []
+    groups = _groups(group_by, actor, opening, months)
+    known = {key for key, _ in groups}
+    extra = [key for key in counted if key not in known]  # the centre's own, a retired room
+    names = resource_names() if group_by == "resource" and extra else {}
+    groups += [(key, names.get(key, "No tenant" if key is None else str(key))) for key in extra]
+    for key, label in groups:
+        booked, used, bookings, no_shows, late, people = counted.get(key, (0, 0, 0, 0, 0, 0))
+        open_seconds = _open_seconds(group_by, key, opening)
+        rows.append(
+            UsageRow(
+                key=key,
+                label=label,
+                booked_hours=round((booked or 0) / 3600, 2),
+                used_hours=round((used or 0) / 3600, 2),
+                open_hours=round(open_seconds / 3600, 2),
+                utilisation=round((booked or 0) / open_seconds, 4) if open_seconds else None,
+                bookings=bookings,
+                no_shows=no_shows,
+                late_cancellations=late,
+                people=people,
+            )
+        )
+    return rows

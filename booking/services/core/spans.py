@@ -1,0 +1,20 @@
+"""Lengths of time in SQL, so reports add them up in the database.
+
+PostgreSQL subtracts ``timestamptz`` values; SQLite keeps instants as UTC text, which
+``julianday`` reads (to well under a millisecond over a century).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, cast, func
+
+from booking.extensions import db
+
+
+def seconds_between(start: Any, end: Any) -> ColumnElement[float]:
+    """The seconds from ``start`` to ``end`` (columns or expressions of instants)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(func.extract("epoch", end - start), Float)
+    return (func.julianday(end) - func.julianday(start)) * 86_400.0
