@@ -7,6 +7,7 @@ hours, reason, rate_pence, percent, amount_pence, adjustment``. Money is whole p
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Response
@@ -19,6 +20,8 @@ from booking.schemas.reports import (
     BillingPeriodSchema,
     ChargesQuerySchema,
     ChargesReportSchema,
+    FunderReportSchema,
+    PeriodQuerySchema,
     UsageQuerySchema,
     UsageReportSchema,
 )
@@ -122,6 +125,26 @@ def charges_report(args: dict[str, Any]) -> Response:
             "currency": CURRENCY,
         }
     )
+
+
+FUNDER_COLUMNS = ("quarter", "sector", "organisations", "people", "bookings", "booked_hours")
+
+
+@blp.get("/reports/funder")
+@blp.arguments(PeriodQuerySchema(), location="query")
+@blp.response(200, FunderReportSchema())
+@blp.alt_response(200, **CSV_DOC, description="The rows as CSV, to paste into a return")
+def funder_report(args: dict[str, Any]) -> Response:
+    """Organisations supported (distinct tenants that booked), their people, bookings and
+    booked hours per calendar quarter and sector, as a UK Shared Prosperity Fund return
+    asks (centre staff)."""
+    as_csv = wants_csv(csv_too=True)
+    first, last = args["start"], args["end"]
+    rows = [asdict(row) for row in accounts.funder_report(actor(), first, last)]
+    if as_csv:
+        cells = ([row[c] for c in FUNDER_COLUMNS] for row in rows)
+        return csv_response(cells, FUNDER_COLUMNS, f"funder-{first}-{last}.csv")
+    return json_response({"from": first.isoformat(), "to": last.isoformat(), "rows": rows})
 
 
 @blp.post("/billing/periods")

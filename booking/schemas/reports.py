@@ -112,3 +112,18 @@ class BillingPeriodSchema(Schema):
     )
     closed_at = Instant(dump_only=True)
     closed_by_id = fields.Integer(dump_only=True, allow_none=True)
+
+
+class FunderRowSchema(Schema):
+    quarter = fields.String(metadata={"description": "YYYY-Qn, calendar quarters."})
+    sector = fields.String()
+    organisations = fields.Integer(metadata={"description": "Distinct tenants that booked."})
+    people = fields.Integer()
+    bookings = fields.Integer()
+    booked_hours = fields.Float()
+
+
+class FunderReportSchema(Schema):
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+    rows = fields.List(fields.Nested(FunderRowSchema))

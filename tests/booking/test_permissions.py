@@ -470,6 +470,13 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
             "member_B": 200,
         },
     ),  # fmt: skip
+    "read the funder report as CSV": (
+        lambda w, c: w.client.get(
+            "/api/v1/reports/funder?from=2026-10-01&to=2026-12-31",
+            headers={**w.headers[c], "Accept": "text/csv"},
+        ),
+        {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200, "reception": 200},
+    ),
     "close a month": (
         lambda w, c: w.client.post(
             "/api/v1/billing/periods", json={"month": "2026-10"}, headers=w.headers[c]

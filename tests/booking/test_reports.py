@@ -16,7 +16,7 @@ from flask import Flask
 
 from booking.extensions import db
 from booking.models import Booking, Closure, Tenant
-from booking.schemas.reports import ChargesReportSchema, UsageReportSchema
+from booking.schemas.reports import ChargesReportSchema, FunderReportSchema, UsageReportSchema
 from tests.conftest import Factory
 
 LONDON = ZoneInfo("Europe/London")
@@ -408,3 +408,40 @@ def test_tenants_have_a_sector_and_tier_and_bookings_a_cost_code(client, make: F
     )  # fmt: skip
     assert booked.status_code == 201, booked.get_json()
     assert booked.get_json()["cost_code"] == "PO-2231"
+
+
+def test_the_funder_report_counts_organisations_and_hours_by_quarter_and_sector(
+    app, client, make: Factory, centre
+):
+    staff = make.headers(make.user("reception"))
+    query = {"from": FIRST.isoformat(), "to": LAST.isoformat()}
+    answer = client.get("/api/v1/reports/funder", query_string=query, headers=staff)
+    assert answer.status_code == 200
+    report = answer.get_json()
+    with app.app_context():
+        assert report == FunderReportSchema().dump(FunderReportSchema().load(report))
+    rows = {(row["quarter"], row["sector"]): row for row in report["rows"]}
+    assert len(rows) == 2 * 5  # Q1 and Q2, every sector, zeros included
+    nhs_tenant = centre["people"][0].tenant_id
+    for quarter, months in (("2027-Q1", ("2027-03",)), ("2027-Q2", ("2027-04",))):
+        for sector, is_nhs in (("nhs", True), ("private", False)):
+            held = [
+                b for b in centre["bookings"]
+                if b.status in HELD and zone_of_month(b) in months
+                and (b.tenant_id == nhs_tenant) == is_nhs
+            ]  # fmt: skip
+            row = rows[(quarter, sector)]
+            assert row["organisations"] == len({b.tenant_id for b in held}) == 1
+            assert row["people"] == len({b.user_id for b in held})
+            assert row["bookings"] == len(held)
+            seconds = sum((b.end - b.start).total_seconds() * b.units for b in held)
+            assert row["booked_hours"] == round(seconds / 3600, 2)
+        assert rows[(quarter, "university")]["organisations"] == 0
+    as_csv = client.get(
+        "/api/v1/reports/funder", query_string=query, headers={**staff, "Accept": "text/csv"}
+    ).get_data(as_text=True)
+    assert as_csv.startswith("quarter,sector,organisations,people,bookings,booked_hours")
+    tenant = make.headers(centre["people"][2])
+    assert (
+        client.get("/api/v1/reports/funder", query_string=query, headers=tenant).status_code == 403
+    )

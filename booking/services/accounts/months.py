@@ -54,3 +54,14 @@ def months_between(first: date, last: date) -> list[Month]:
 def period_span(first: date, last: date) -> Interval:
     """Local days ``first`` to ``last`` (inclusive) as instants."""
     return Interval(local_day(first).start, local_day(last).end)
+
+
+def quarters_between(first: date, last: date) -> list[Month]:
+    """Every calendar quarter (``YYYY-Qn``) from ``first``'s to ``last``'s, in order."""
+    quarters, day = [], date(first.year, (first.month - 1) // 3 * 3 + 1, 1)
+    while day <= last:
+        after = next_month(next_month(next_month(day)))
+        span = Interval(local_day(day).start, local_day(after).start)
+        quarters.append(Month(f"{day.year}-Q{(day.month - 1) // 3 + 1}", day, span))
+        day = after
+    return quarters

@@ -23,7 +23,7 @@ from booking.access import can, require
 from booking.database import UTCDateTime
 from booking.extensions import db
 from booking.models import SECTORS, Booking, Resource, Tenant, User
-from booking.services.accounts.months import Month, months_between, period_span
+from booking.services.accounts.months import Month, months_between, period_span, quarters_between
 from booking.services.accounts.opening import OpenHours, open_hours
 from booking.services.catalogue import resource_names
 from booking.services.core import seconds_between, visible_bookings
@@ -50,7 +50,7 @@ class UsageRow:
 
 
 def _month_key(months: list[Month]) -> Any:
-    """The month a booking starts in, as ``YYYY-MM``, by the months' instants (so the
+    """The month (or quarter) a booking starts in, by the periods' instants (so the
     clock changes and the site's zone are minded without SQL knowing the zone)."""
     whens = [(Booking.start < literal(m.span.end, UTCDateTime()), m.name) for m in months]
     return case(*whens, else_=literal(months[-1].name))
@@ -156,4 +156,48 @@ def usage_report(actor: User, first: date, last: date, group_by: str) -> list[Us
                 people=people,
             )
         )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class FunderRow:
+    """Organisations supported and their use, in one quarter and sector."""
+
+    quarter: str
+    sector: str
+    organisations: int
+    people: int
+    bookings: int
+    booked_hours: float
+
+
+def funder_report(actor: User, first: date, last: date) -> list[FunderRow]:
+    """Per calendar quarter and sector, as a UK Shared Prosperity Fund return asks:
+    distinct tenants (organisations) that booked, their people, bookings and booked hours
+    (bookings that held their time and start from ``first`` to ``last``). Staff only."""
+    require(actor, "see_all", "read the funder report")
+    quarters, span = quarters_between(first, last), period_span(first, last)
+    held = Booking.status.in_(HELD_TIME)
+    booked_end = func.coalesce(Booking.booked_end, Booking.end)
+    quarter = _month_key(quarters).label("quarter")
+    query = (
+        select(
+            quarter,
+            Tenant.sector,
+            func.count(func.distinct(Booking.tenant_id)),
+            func.count(func.distinct(Booking.user_id)),
+            func.count(),
+            func.sum(seconds_between(Booking.start, booked_end) * Booking.units),
+        )
+        .join(Tenant, Tenant.id == Booking.tenant_id)
+        .where(Booking.start >= span.start, Booking.start < span.end, held)
+        .group_by(quarter, Tenant.sector)
+    )
+    found = {(q, sector): rest for q, sector, *rest in db.session.execute(query)}
+    rows = []
+    for each in quarters:
+        for sector in SECTORS:
+            organisations, people, bookings, seconds = found.get((each.name, sector), (0, 0, 0, 0))
+            hours = round((seconds or 0) / 3600, 2)
+            rows.append(FunderRow(each.name, sector, organisations, people, bookings, hours))
     return rows
