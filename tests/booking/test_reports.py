@@ -83,10 +83,24 @@ def centre(app: Flask, make: Factory):
                     more["late_cancellation"] = more["cancelled_at"] > start - timedelta(days=1)
                 if pick.random() < 0.3:
                     more["cost_code"] = pick.choice(["PO-1001", "GRANT-77", "=SUM(A1)"])
-                made.append(make.booking(where, person, start, end, status=status, **more))
+                made.append(_row(where, person, start, end, status=status, **more))
         day += timedelta(days=1)
+    with app.app_context():  # one transaction for the lot
+        db.session.add_all(made)
+        db.session.flush()
+        db.session.expunge_all()
+        db.session.commit()
     resources = {"lab": lab, "room": room, "desks": desks, "free": free}
     return {"resources": resources, "bookings": made, "people": (nhs, private, nhs_admin)}
+
+
+def _row(resource, user, start: datetime, end: datetime, **fields) -> Booking:
+    return Booking(
+        resource_id=resource.id, user_id=user.id, booked_by_id=user.id, tenant_id=user.tenant_id,
+        title="Existing booking", units=fields.pop("units", 1), start=start, end=end,
+        occupied_start=start, occupied_end=end, exclusive=resource.quantity == 1,
+        created_at=AFTER, updated_at=AFTER, **fields,
+    )  # fmt: skip
 
 
 def open_seconds_reference(day_from: date, day_to: date, closure: tuple | None = None) -> float:
