@@ -70,7 +70,7 @@ def load(url: str) -> None:
         db.session.add(ApiToken(user_id=manager.id, digest=digest(MANAGER), created_at=NOW))
         building = add_resource({"name": "B", "kind": "building", "bookable": False,
                                  "rules": RULES}, NOW)  # fmt: skip
-        kinds = ("lab", "room", "desk", "instrument")
+        kinds = ("lab", "room", "desk", "equipment")
         rooms = [
             add_resource(
                 {"name": f"R{n:03d}", "kind": kinds[n % 4], "parent_id": building.id}, NOW
@@ -80,13 +80,14 @@ def load(url: str) -> None:
         rows: list[dict[str, Any]] = []
         for n in range(BOOKINGS):
             person = people[n % TENANTS]
-            day = YEAR + timedelta(days=pick.randrange(365))
-            start = day + timedelta(hours=pick.randrange(8, 16))
+            room, k = divmod(n, BOOKINGS // ROOMS)  # a room's bookings never overlap
+            day = YEAR + timedelta(days=(k * 7 + room) % 365)
+            start = day + timedelta(hours=8 + 3 * (k // 365))
             end = start + timedelta(minutes=pick.choice([30, 60, 90, 120]))
             status = pick.choice(STATUSES)
             came = start + timedelta(minutes=5) if status == "completed" else None
             rows.append({
-                "resource_id": rooms[n % ROOMS], "user_id": person.id,
+                "resource_id": rooms[room], "user_id": person.id,
                 "booked_by_id": person.id, "tenant_id": person.tenant_id, "title": "x",
                 "units": 1, "start": start, "end": end, "occupied_start": start,
                 "occupied_end": end, "exclusive": True, "status": status,

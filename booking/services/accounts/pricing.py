@@ -18,7 +18,7 @@ from booking.models import Booking, Tenant, User
 from booking.services.accounts.months import Month
 from booking.services.accounts.usage import HELD_TIME
 from booking.services.catalogue import RuleBook
-from booking.services.core import visible_bookings
+from booking.services.core import starting_within, visible_bookings
 from rules import Interval
 from rules.charges import Charge, Stay, Tariff, charge, tariff_of
 
@@ -79,8 +79,7 @@ def _chargeable(span: Interval, scope: ColumnElement[bool], *more: ColumnElement
         select(*_COLUMNS)
         .outerjoin(Tenant, Tenant.id == Booking.tenant_id)
         .where(
-            Booking.start >= span.start,
-            Booking.start < span.end,
+            starting_within(span),
             Booking.status.in_(HELD_TIME) | late,
             scope,
             *more,

@@ -26,7 +26,7 @@ from booking.models import SECTORS, Booking, Resource, Tenant, User
 from booking.services.accounts.months import Month, months_between, period_span, quarters_between
 from booking.services.accounts.opening import OpenHours, open_hours
 from booking.services.catalogue import resource_names
-from booking.services.core import seconds_between, visible_bookings
+from booking.services.core import seconds_between, starting_within, visible_bookings
 
 GROUPS = ("tenant", "resource", "kind", "sector", "month")
 #: Statuses of bookings that held their time to the end.
@@ -92,8 +92,7 @@ def _counted(actor: User, group_by: str, months: list[Month], first: date, last:
         .join(Resource, Resource.id == Booking.resource_id)
         .outerjoin(Tenant, Tenant.id == Booking.tenant_id)
         .where(
-            Booking.start >= span.start,
-            Booking.start < span.end,
+            starting_within(span),
             Booking.status.in_((*HELD_TIME, "cancelled")),
             visible_bookings(actor),
         )
@@ -190,7 +189,7 @@ def funder_report(actor: User, first: date, last: date) -> list[FunderRow]:
             func.sum(seconds_between(Booking.start, booked_end) * Booking.units),
         )
         .join(Tenant, Tenant.id == Booking.tenant_id)
-        .where(Booking.start >= span.start, Booking.start < span.end, held)
+        .where(starting_within(span), held)
         .group_by(quarter, Tenant.sector)
     )
     found = {(q, sector): rest for q, sector, *rest in db.session.execute(query)}

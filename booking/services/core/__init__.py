@@ -22,7 +22,7 @@ from booking.services.core.claims import (
     spans_overlap,
     target_of,
 )
-from booking.services.core.spans import seconds_between
+from booking.services.core.spans import seconds_between, starting_within
 from booking.services.core.transactions import read_alone, read_row, transactional
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "read_row",
     "related_bookings",
     "seconds_between",
+    "starting_within",
     "require_booking_for",
     "spans_overlap",
     "target_of",
