@@ -61,6 +61,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/waitlist.py
 	$(BIN)/python bench/displays.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/calendars/node_modules tests/browser/node_modules test-artifacts
