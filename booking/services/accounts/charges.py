@@ -19,7 +19,14 @@ from sqlalchemy import ColumnElement, func, select
 
 from booking.extensions import db
 from booking.models import BillingPeriod, Booking, ChargeLine, Tenant, User
-from booking.services.accounts.months import Month, month_of, months_between, period_span
+from booking.services.accounts.months import (
+    Month,
+    month_of,
+    months_between,
+    next_month,
+    parse_month,
+    period_span,
+)
 from booking.services.accounts.pricing import (
     Line,
     Pricing,
@@ -77,7 +84,7 @@ def adjustments(
     since their month closed."""
     found = []
     for name, closed_at in sorted(closed.items()):
-        month = month_of(date.fromisoformat(name + "-01"))
+        month = month_of(parse_month(name))
         changed = changed_since(month.span, scope, closed_at)
         rows = {row[0]: row for row in db.session.execute(changed)}
         frozen = _frozen_amounts(rows)
@@ -121,8 +128,7 @@ def first_open_month(closed: dict[str, datetime]) -> str | None:
     """The month after the latest closed one (months close in order)."""
     if not closed:
         return None
-    latest = date.fromisoformat(max(closed) + "-01")
-    return month_of(date(latest.year + latest.month // 12, latest.month % 12 + 1, 1)).name
+    return month_of(next_month(parse_month(max(closed)))).name
 
 
 def month_lines(pricing: Pricing, month: Month, scope: ColumnElement[bool]) -> list[Line]:
@@ -145,7 +151,7 @@ def charges_report(actor: User, first: date, last: date, tenant_id: int | None) 
     open_months = [m for m in months if m.name not in closed]
     lines = frozen_lines([m.name for m in shut], span, scope)
     lines = [
-        line for line in lines if not line.adjustment or first <= _first_day(line.month) <= last
+        line for line in lines if not line.adjustment or first <= parse_month(line.month) <= last
     ]
     pricing = Pricing()
     target = first_open_month(closed)
@@ -159,10 +165,6 @@ def charges_report(actor: User, first: date, last: date, tenant_id: int | None) 
     for line in lines:
         totals[line.tenant_id] += line.charge.amount
     return Statement(lines, dict(totals))
-
-
-def _first_day(month: str) -> date:
-    return date.fromisoformat(month + "-01")
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,16 +66,25 @@ def _group_column(group_by: str, months: list[Month]) -> Any:
     }[group_by]
 
 
+def _booked_end() -> Any:
+    """The end as booked (an early check-out does not shorten booked time)."""
+    return func.coalesce(Booking.booked_end, Booking.end)
+
+
+def _booked_seconds() -> Any:
+    """A booking's booked seconds, times its units."""
+    return seconds_between(Booking.start, _booked_end()) * Booking.units
+
+
 def _counted(actor: User, group_by: str, months: list[Month], first: date, last: date) -> Any:
     span = period_span(first, last)
     held = Booking.status.in_(HELD_TIME)
-    booked_end = func.coalesce(Booking.booked_end, Booking.end)
-    used_end = func.coalesce(Booking.checked_out_at, booked_end)
+    used_end = func.coalesce(Booking.checked_out_at, _booked_end())
     key = _group_column(group_by, months).label("key")
     query = (
         select(
             key,
-            func.sum(case((held, seconds_between(Booking.start, booked_end) * Booking.units))),
+            func.sum(case((held, _booked_seconds()))),
             func.sum(
                 case(
                     (
@@ -177,7 +186,6 @@ def funder_report(actor: User, first: date, last: date) -> list[FunderRow]:
     require(actor, "see_all", "read the funder report")
     quarters, span = quarters_between(first, last), period_span(first, last)
     held = Booking.status.in_(HELD_TIME)
-    booked_end = func.coalesce(Booking.booked_end, Booking.end)
     quarter = _month_key(quarters).label("quarter")
     query = (
         select(
@@ -186,7 +194,7 @@ def funder_report(actor: User, first: date, last: date) -> list[FunderRow]:
             func.count(func.distinct(Booking.tenant_id)),
             func.count(func.distinct(Booking.user_id)),
             func.count(),
-            func.sum(seconds_between(Booking.start, booked_end) * Booking.units),
+            func.sum(_booked_seconds()),
         )
         .join(Tenant, Tenant.id == Booking.tenant_id)
         .where(starting_within(span), held)
