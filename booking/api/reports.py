@@ -1,9 +1,5 @@
-"""Usage and charges reports (JSON, or CSV with ``Accept: text/csv``) and closed months.
-
-Charges CSV columns (one row per line, for an accounting package to import):
-``month, booking_id, tenant_id, tenant, cost_code, resource_id, resource, start, end,
-hours, reason, rate_pence, percent, amount_pence, adjustment``. Money is whole pence.
-"""
+"""Usage and charges reports (JSON, or CSV with ``Accept: text/csv``; the columns are
+``schemas.reports``') and closed months."""
 
 from __future__ import annotations
 
@@ -15,8 +11,10 @@ from flask import Response
 from booking.api.context import actor, now, v1_blueprint
 from booking.api.responses import CSV_DOC, csv_response, json_response, wants_csv
 from booking.models import BillingPeriod
-from booking.schemas.fields import local_iso
 from booking.schemas.reports import (
+    CHARGE_COLUMNS,
+    FUNDER_COLUMNS,
+    USAGE_COLUMNS,
     BillingPeriodSchema,
     ChargesQuerySchema,
     ChargesReportSchema,
@@ -24,63 +22,16 @@ from booking.schemas.reports import (
     PeriodQuerySchema,
     UsageQuerySchema,
     UsageReportSchema,
+    charge_row,
+    funder_cells,
+    line_json,
+    usage_cells,
+    usage_json,
 )
 from booking.services import accounts
-from booking.services.accounts import CURRENCY, Line, UsageRow
+from booking.services.accounts import CURRENCY
 
 blp = v1_blueprint("reports", __name__, "Usage, charges and closed months")
-
-USAGE_COLUMNS = (
-    "group", "label", "booked_hours", "used_hours", "open_hours", "utilisation",
-    "bookings", "no_shows", "late_cancellations", "people",
-)  # fmt: skip
-CHARGE_COLUMNS = (
-    "month", "booking_id", "tenant_id", "tenant", "cost_code", "resource_id", "resource",
-    "start", "end", "hours", "reason", "rate_pence", "percent", "amount_pence", "adjustment",
-)  # fmt: skip
-
-
-def usage_json(row: UsageRow) -> dict[str, Any]:
-    return {
-        "key": row.key,
-        "label": row.label,
-        "booked_hours": row.booked_hours,
-        "used_hours": row.used_hours,
-        "open_hours": row.open_hours,
-        "utilisation": row.utilisation,
-        "bookings": row.bookings,
-        "no_shows": row.no_shows,
-        "late_cancellations": row.late_cancellations,
-        "people": row.people,
-    }
-
-
-def line_json(line: Line) -> dict[str, Any]:
-    return {
-        "booking_id": line.booking_id,
-        "resource_id": line.resource_id,
-        "tenant_id": line.tenant_id,
-        "cost_code": line.cost_code,
-        "start": local_iso(line.start),
-        "end": local_iso(line.end),
-        "hours": line.charge.hours,
-        "reason": line.charge.reason,
-        "rate": line.charge.rate,
-        "percent": line.charge.percent,
-        "amount": line.charge.amount,
-        "month": line.month,
-        "adjustment": line.adjustment,
-    }
-
-
-def _charge_row(line: Line, names: accounts.Names) -> list[Any]:
-    """A line as the CSV's row: its JSON, with names, pence spelt out in the header."""
-    row = line_json(line)
-    row["tenant"] = names.tenants.get(line.tenant_id, "")
-    row["resource"] = names.resources.get(line.resource_id, "")
-    row["rate_pence"], row["amount_pence"] = row.pop("rate"), row.pop("amount")
-    row["adjustment"] = "yes" if line.adjustment else ""
-    return [row[column] for column in CHARGE_COLUMNS]
 
 
 @blp.get("/reports/usage")
@@ -95,8 +46,9 @@ def usage_report(args: dict[str, Any]) -> Response:
     first, last, group_by = args["start"], args["end"], args["group_by"]
     rows = accounts.usage_report(actor(), first, last, group_by)
     if as_csv:
-        cells = (list(usage_json(row).values()) for row in rows)
-        return csv_response(cells, USAGE_COLUMNS, f"usage-{first}-{last}-{group_by}.csv")
+        return csv_response(
+            map(usage_cells, rows), USAGE_COLUMNS, f"usage-{first}-{last}-{group_by}.csv"
+        )
     groups = [usage_json(row) for row in rows]
     return json_response(
         {"from": first.isoformat(), "to": last.isoformat(), "group_by": group_by, "groups": groups}
@@ -116,7 +68,7 @@ def charges_report(args: dict[str, Any]) -> Response:
     statement = accounts.charges_report(actor(), first, last, args.get("tenant_id"))
     if as_csv:
         names = accounts.names_for(statement)
-        cells = (_charge_row(line, names) for line in statement.lines)
+        cells = (charge_row(line, names) for line in statement.lines)
         return csv_response(cells, CHARGE_COLUMNS, f"charges-{first}-{last}.csv")
     return json_response(
         {
@@ -125,9 +77,6 @@ def charges_report(args: dict[str, Any]) -> Response:
             "currency": CURRENCY,
         }
     )
-
-
-FUNDER_COLUMNS = ("quarter", "sector", "organisations", "people", "bookings", "booked_hours")
 
 
 @blp.get("/reports/funder")
@@ -140,11 +89,11 @@ def funder_report(args: dict[str, Any]) -> Response:
     asks (centre staff)."""
     as_csv = wants_csv(csv_too=True)
     first, last = args["start"], args["end"]
-    rows = [asdict(row) for row in accounts.funder_report(actor(), first, last)]
+    rows = accounts.funder_report(actor(), first, last)
     if as_csv:
-        cells = ([row[c] for c in FUNDER_COLUMNS] for row in rows)
-        return csv_response(cells, FUNDER_COLUMNS, f"funder-{first}-{last}.csv")
-    return json_response({"from": first.isoformat(), "to": last.isoformat(), "rows": rows})
+        return csv_response(map(funder_cells, rows), FUNDER_COLUMNS, f"funder-{first}-{last}.csv")
+    body = {"from": first.isoformat(), "to": last.isoformat(), "rows": list(map(asdict, rows))}
+    return json_response(body)
 
 
 @blp.post("/billing/periods")

@@ -2,15 +2,26 @@
 
 The reports are written as JSON straight from the services' values (a month of charges
 is thousands of lines); these schemas document that JSON, and
-``tests/booking/test_reports.py`` holds the two to be the same.
+``tests/booking/test_reports.py`` holds the two to be the same. The CSV columns, one
+row per group or line, are defined here once for the API and the pages.
+
+Charges CSV columns (one row per line, for an accounting package to import):
+``month, booking_id, tenant_id, tenant, cost_code, resource_id, resource, start, end,
+hours, reason, rate_pence, percent, amount_pence, adjustment``. Money is whole pence.
 """
 
+from __future__ import annotations
+
+from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from booking.schemas.fields import YEARS, Id, Instant
+from booking.schemas.fields import YEARS, Id, Instant, local_iso
+
+if TYPE_CHECKING:
+    from booking.services.accounts import FunderRow, Line, Names, UsageRow
 
 LOCAL_DATE = validate.Range(date(YEARS[0], 1, 1), date(YEARS[1], 12, 31))
 #: The longest period one report covers: three years.
@@ -127,3 +138,59 @@ class FunderReportSchema(Schema):
     start = fields.Date(data_key="from")
     end = fields.Date(data_key="to")
     rows = fields.List(fields.Nested(FunderRowSchema))
+
+
+USAGE_COLUMNS = (
+    "group", "label", "booked_hours", "used_hours", "open_hours", "utilisation",
+    "bookings", "no_shows", "late_cancellations", "people",
+)  # fmt: skip
+CHARGE_COLUMNS = (
+    "month", "booking_id", "tenant_id", "tenant", "cost_code", "resource_id", "resource",
+    "start", "end", "hours", "reason", "rate_pence", "percent", "amount_pence", "adjustment",
+)  # fmt: skip
+
+
+def usage_json(row: UsageRow) -> dict[str, Any]:
+    """A usage group as the JSON names it (its fields, in order)."""
+    return asdict(row)
+
+
+def line_json(line: Line) -> dict[str, Any]:
+    return {
+        "booking_id": line.booking_id,
+        "resource_id": line.resource_id,
+        "tenant_id": line.tenant_id,
+        "cost_code": line.cost_code,
+        "start": local_iso(line.start),
+        "end": local_iso(line.end),
+        "hours": line.charge.hours,
+        "reason": line.charge.reason,
+        "rate": line.charge.rate,
+        "percent": line.charge.percent,
+        "amount": line.charge.amount,
+        "month": line.month,
+        "adjustment": line.adjustment,
+    }
+
+
+def charge_row(line: Line, names: Names) -> list[Any]:
+    """A line as the CSV's row: its JSON, with names, pence spelt out in the header."""
+    row = line_json(line)
+    row["tenant"] = names.tenants.get(line.tenant_id, "")
+    row["resource"] = names.resources.get(line.resource_id, "")
+    row["rate_pence"], row["amount_pence"] = row.pop("rate"), row.pop("amount")
+    row["adjustment"] = "yes" if line.adjustment else ""
+    return [row[column] for column in CHARGE_COLUMNS]
+
+
+FUNDER_COLUMNS = ("quarter", "sector", "organisations", "people", "bookings", "booked_hours")
+
+
+def usage_cells(row: UsageRow) -> list[Any]:
+    """A usage group as the CSV's row."""
+    return list(usage_json(row).values())
+
+
+def funder_cells(row: FunderRow) -> list[Any]:
+    """A funder report row as the CSV's row."""
+    return [getattr(row, column) for column in FUNDER_COLUMNS]

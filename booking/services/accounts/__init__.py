@@ -1,8 +1,14 @@
 """Accounts: what the centre's use comes to — the usage report, charges in pence, and
 months closed for invoicing."""
 
-from booking.services.accounts.charges import Names, Statement, charges_report, names_for
-from booking.services.accounts.months import Month, month_of, months_between
+from booking.services.accounts.charges import (
+    Names,
+    Statement,
+    charges_report,
+    closed_months,
+    names_for,
+)
+from booking.services.accounts.months import Month, month_of, months_between, parse_month
 from booking.services.accounts.periods import close_month, list_periods
 from booking.services.accounts.pricing import CURRENCY, Line
 from booking.services.accounts.usage import (
@@ -12,6 +18,7 @@ from booking.services.accounts.usage import (
     funder_report,
     usage_report,
 )
+from booking.services.accounts.weekly import WeekHeat, week_heatmap
 
 __all__ = [
     "CURRENCY",
@@ -22,12 +29,16 @@ __all__ = [
     "Month",
     "Statement",
     "UsageRow",
+    "WeekHeat",
     "charges_report",
     "close_month",
+    "closed_months",
     "funder_report",
     "list_periods",
     "month_of",
     "months_between",
     "names_for",
+    "parse_month",
     "usage_report",
+    "week_heatmap",
 ]

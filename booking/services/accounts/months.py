@@ -21,6 +21,11 @@ class Month:
     first: date
     span: Interval
 
+    @property
+    def last(self) -> date:
+        """The month's last day."""
+        return date.fromordinal(next_month(self.first).toordinal() - 1)
+
 
 def parse_month(text: str) -> date:
     """The first day of ``YYYY-MM``; a 422 on ``month`` otherwise."""

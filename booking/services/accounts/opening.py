@@ -40,16 +40,23 @@ class OpenHours:
         return sum(self.of(resource.id, month) for resource in self.resources)
 
 
-def open_hours(months: Sequence[Month], period: Interval) -> OpenHours:
-    """Open time of every bookable resource within ``period``, split by ``months``.
+@dataclass(frozen=True, slots=True)
+class OpenStretches:
+    """Every bookable resource and the stretches it was open in a period; resources whose
+    rules and closures are alike (most are) share one list, worked out once."""
 
-    Resources whose rules and closures are alike (most are) are worked out once."""
+    resources: list[ResourceSummary]
+    stretches: dict[int, list[Interval]]
+
+
+def open_stretches(period: Interval) -> OpenStretches:
+    """When each bookable resource was open within ``period``."""
     zone = site_zone()
     book, closures = RuleBook.read(), closures_during(period)
     holidays = bank_holidays(period, zone)
     resources = list_resource_summaries(ResourceFilter(bookable=True))
-    shared: dict[tuple[int, tuple[Closure, ...]], dict[str, float]] = {}
-    seconds = {}
+    shared: dict[tuple[int, tuple[Closure, ...]], list[Interval]] = {}
+    stretches = {}
     for resource in resources:
         rules = book.rules_for(resource.id)
         shut = tuple(
@@ -58,12 +65,24 @@ def open_hours(months: Sequence[Month], period: Interval) -> OpenHours:
         key = (id(rules), shut)
         if key not in shared:
             days_off = holidays if rules.closed_on_bank_holidays else {}
-            stretches = open_time(rules, period, zone, days_off, shut)
-            shared[key] = {
+            shared[key] = open_time(rules, period, zone, days_off, shut)
+        stretches[resource.id] = shared[key]
+    return OpenStretches(resources, stretches)
+
+
+def open_hours(months: Sequence[Month], period: Interval) -> OpenHours:
+    """Open time of every bookable resource within ``period``, split by ``months``."""
+    found = open_stretches(period)
+    by_list: dict[int, dict[str, float]] = {}
+    seconds = {}
+    for resource in found.resources:
+        stretches = found.stretches[resource.id]
+        if id(stretches) not in by_list:
+            by_list[id(stretches)] = {
                 month.name: sum(s.duration.total_seconds() for s in clip(stretches, month.span))
                 for month in months
             }
         seconds[resource.id] = {
-            month: value * resource.quantity for month, value in shared[key].items()
+            month: value * resource.quantity for month, value in by_list[id(stretches)].items()
         }
-    return OpenHours(resources, seconds)
+    return OpenHours(found.resources, seconds)

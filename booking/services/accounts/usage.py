@@ -66,20 +66,20 @@ def _group_column(group_by: str, months: list[Month]) -> Any:
     }[group_by]
 
 
-def _booked_end() -> Any:
+def booked_end() -> Any:
     """The end as booked (an early check-out does not shorten booked time)."""
     return func.coalesce(Booking.booked_end, Booking.end)
 
 
 def _booked_seconds() -> Any:
     """A booking's booked seconds, times its units."""
-    return seconds_between(Booking.start, _booked_end()) * Booking.units
+    return seconds_between(Booking.start, booked_end()) * Booking.units
 
 
 def _counted(actor: User, group_by: str, months: list[Month], first: date, last: date) -> Any:
     span = period_span(first, last)
     held = Booking.status.in_(HELD_TIME)
-    used_end = func.coalesce(Booking.checked_out_at, _booked_end())
+    used_end = func.coalesce(Booking.checked_out_at, booked_end())
     key = _group_column(group_by, months).label("key")
     query = (
         select(
