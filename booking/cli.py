@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from booking import jobs as background
-from booking import seeding
+from booking import seeding, seeding_history
 from booking.clock import now
 from booking.errors import DomainError
 from booking.logs import PLAIN
@@ -31,9 +31,14 @@ def _fail(error: DomainError) -> click.ClickException:
 
 @click.command("seed")
 @with_appcontext
-def seed_command() -> None:
-    """Create the demo catalogue and demo users (safe to run again)."""
+@click.option("--history/--no-history", default=True, help="The last 13 weeks of bookings too.")
+def seed_command(history: bool) -> None:
+    """Create the demo catalogue and demo users, and unless told not to the last 13 weeks
+    of bookings the reports show (safe to run again: nothing is added twice)."""
     demo = seeding.seed_demo(current_app.config["SECRET_KEY"], now())
+    past = seeding_history.seed_history(now()) if history else 0
+    if past:
+        click.echo(f"Wrote {past} past bookings of the last 13 weeks, for the reports.")
     click.echo(f"Seeded the demo catalogue and {len(demo)} demo users (password, API token):")
     for user in demo:
         click.echo(f"  {user.role:<17} {user.email:<34} {user.password}  {user.token}")

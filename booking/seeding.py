@@ -17,12 +17,21 @@ from typing import Any
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import ApiToken, Resource, User
+from booking.models import ApiToken, Resource, Tenant, User
 from booking.services.catalogue import add_resource
 from booking.services.core import transactional
 from booking.services.people import TOKEN_PREFIX, add_user, digest, set_password_now
 
 LAB_HOURS = {day: ["08:00-18:00"] for day in ("mon", "tue", "wed", "thu", "fri")}
+#: Pence per hour by rate tier: labs, and everything else in the building.
+LAB_RATES = {"standard": 4500, "nhs": 3000, "academic": 3500, "third_sector": 2000}
+DESK_AND_ROOM_RATES = {"standard": 1500, "nhs": 1000, "academic": 1200, "third_sector": 600}
+#: Each demo tenant's sector (as the funder counts it) and rate tier.
+TENANTS = {
+    "Calder Diagnostics": ("private", "standard"),
+    "Pennine Digital Health": ("nhs", "nhs"),
+    "Holme Valley Biologics": ("university", "academic"),
+}
 BUILDING_HOURS = {
     **{day: ["07:00-21:00"] for day in ("mon", "tue", "wed", "thu", "fri")},
     "sat": ["09:00-17:00"],
@@ -54,6 +63,9 @@ def _wet_lab(number: str, name: str) -> Node:
             "closed_on_bank_holidays": True,
             "buffer_after": "PT30M",
             "quota": [{"scope": "tenant", "period": "month", "hours": 40}],
+            "rates": LAB_RATES,
+            "charge_basis": "used",
+            "minimum_charge_minutes": 60,
         },
         children=[
             Node(f"Bench {number}A", "desk", capacity=2, features=["lab-bench", "sink"]),
@@ -84,6 +96,9 @@ CATALOGUE = Node(
         "slot": "PT15M",
         "max_advance": "P180D",
         "closed_on_bank_holidays": True,
+        "rates": DESK_AND_ROOM_RATES,
+        "late_cancel_within": "PT24H",
+        "late_cancel_percent": 50,
     },
     children=[
         Node(
@@ -262,4 +277,7 @@ def seed_demo(secret: str, now: datetime) -> list[DemoUser]:
         if not user.password_hash:  # a password set since is kept
             set_password_now(user, password)
         demo.append(DemoUser(email, role, tenant, token, password))
+    for tenant_row in db.session.scalars(select(Tenant).where(Tenant.name.in_(list(TENANTS)))):
+        if tenant_row.sector == "private" and tenant_row.rate_tier == "standard":  # as made
+            tenant_row.sector, tenant_row.rate_tier = TENANTS[tenant_row.name]
     return demo

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.models import Resource, User
+from booking.models import Booking, Resource, Tenant, User
 
 
 def test_seed_is_idempotent_and_prints_working_tokens(app, runner):
@@ -13,17 +13,24 @@ def test_seed_is_idempotent_and_prints_working_tokens(app, runner):
         counts = (
             db.session.scalar(select(func.count(Resource.id))),
             db.session.scalar(select(func.count(User.id))),
+            db.session.scalar(select(func.count(Booking.id))),
         )
     second = runner.invoke(args=["seed"])
     with app.app_context():
         again = (
             db.session.scalar(select(func.count(Resource.id))),
             db.session.scalar(select(func.count(User.id))),
+            db.session.scalar(select(func.count(Booking.id))),
         )
+        sectors = {t.name: t.sector for t in db.session.scalars(select(Tenant))}
+        fates = set(db.session.scalars(select(Booking.status)))
         kinds = set(db.session.scalars(select(Resource.kind)))
         pool = db.session.scalar(select(Resource).where(Resource.name == "Hot desks"))
-    assert counts == again and counts[0] > 30
-    assert first.output == second.output
+    assert counts == again and counts[0] > 30 and counts[2] > 1000
+    assert first.output.startswith(f"Wrote {counts[2]} past bookings of the last 13 weeks")
+    assert first.output.split("\n", 1)[1] == second.output  # nothing written twice
+    assert sectors["Pennine Digital Health"] == "nhs"
+    assert {"completed", "no_show", "cancelled"} == fates
     assert {"building", "floor", "zone", "room", "lab", "desk", "equipment", "event_space"} <= kinds
     assert pool.quantity > 1
     token = first.output.strip().splitlines()[-1].split()[-1]
