@@ -23,7 +23,7 @@ from booking.services.catalogue import ResourceFilter, get_resource, resource_na
 from booking.services.finding import Match, search_availability
 from booking.services.reservations import BookingDraft, SeriesDraft
 from booking.web.blueprint import blp
-from booking.web.forms import BookingForm
+from booking.web.forms import BookingForm, cost_code_from
 from booking.web.session import me, signed_in
 from rules import Interval
 from rules.durations import parse_duration
@@ -135,6 +135,7 @@ def _form_defaults() -> dict[str, Any]:
         "end": last.strftime("%H:%M"),
         "title": args.get("title", ""),
         "attendees": args.get("attendees", ""),
+        "cost_code": args.get("cost_code", ""),
         "repeat": "none",
         "until": "",
     }
@@ -215,8 +216,13 @@ def book_offer(resource_id: int) -> BaseResponse | tuple[str, int]:
     title = request.form.get("title", "").strip()[:200] or "Booking"
     try:
         made = reservations.create_booking(
-            user, BookingDraft(resource_id, start, end, title, attendees=attendees), now()
-        )
+            user,
+            BookingDraft(
+                resource_id, start, end, title, attendees=attendees,
+                cost_code=cost_code_from(request.form),
+            ),
+            now(),
+        )  # fmt: skip
     except DomainError as refused:
         flash(f"That could not be booked: {refused.detail}")
         return redirect(url_for("web.book", resource_id=resource_id))

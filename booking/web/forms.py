@@ -4,6 +4,7 @@ checks them (``rules.localtime``): a time the clocks skip is refused, never gues
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
@@ -19,6 +20,8 @@ from rules.recurrence import weekly_rule
 #: The repeats the form offers, as weeks between dates.
 REPEATS = {"weekly": 1, "fortnightly": 2}
 MOST_PEOPLE = 100_000
+#: The longest cost code (a purchase order or grant code) a booking carries.
+MOST_COST_CODE = 100
 
 
 def _stripped(value: str | None) -> str:
@@ -41,6 +44,7 @@ class BookingForm(FlaskForm):
     start = StringField(filters=[_stripped])
     end = StringField(filters=[_stripped])
     attendees = StringField(filters=[_stripped])
+    cost_code = StringField(filters=[_stripped])
     repeat = StringField(filters=[_stripped], default="none")
     until = StringField(filters=[_stripped])
 
@@ -67,6 +71,8 @@ class BookingForm(FlaskForm):
             self.people = int(number) if number.isdigit() else None
             if self.people is None or not 1 <= self.people <= MOST_PEOPLE:
                 _add(self.attendees, "A number of people, 1 or more.")
+        if len(self.cost_code.data or "") > MOST_COST_CODE:
+            _add(self.cost_code, f"A cost code of at most {MOST_COST_CODE} characters.")
         if self.repeat.data in REPEATS:
             try:
                 last = date.fromisoformat(self.until.data or "")
@@ -89,11 +95,18 @@ class BookingForm(FlaskForm):
     def draft(self, resource_id: int) -> BookingDraft | SeriesDraft:
         """What to book, once the form is valid: one booking, or a series with its rule."""
         assert self.starts_at is not None and self.ends_at is not None
-        title = self.title.data or ""
+        title, code = self.title.data or "", self.cost_code.data or None
         if self.rule is None:
             return BookingDraft(
-                resource_id, self.starts_at, self.ends_at, title, attendees=self.people
-            )
+                resource_id, self.starts_at, self.ends_at, title, attendees=self.people,
+                cost_code=code,
+            )  # fmt: skip
         return SeriesDraft(
-            resource_id, self.starts_at, self.ends_at, title, attendees=self.people, rule=self.rule
-        )
+            resource_id, self.starts_at, self.ends_at, title, attendees=self.people,
+            cost_code=code, rule=self.rule,
+        )  # fmt: skip
+
+
+def cost_code_from(form: Mapping[str, str]) -> str | None:
+    """The cost code a one-click form carries on (an offer, the waitlist), if any."""
+    return form.get("cost_code", "").strip()[:MOST_COST_CODE] or None

@@ -14,6 +14,7 @@ from booking.services import reservations
 from booking.services.catalogue import resource_names
 from booking.services.reservations import BookingDraft
 from booking.web.blueprint import blp
+from booking.web.forms import cost_code_from
 from booking.web.session import me, same_site, signed_in
 
 
@@ -36,7 +37,8 @@ def join_waitlist(resource_id: int) -> BaseResponse:
         flash("That time could not be read; choose it again.")
         return redirect(url_for("web.book", resource_id=resource_id))
     title = request.form.get("title", "").strip()[:200] or "Booking"
-    draft = BookingDraft(resource_id, start, end, title, attendees=attendees)
+    code = cost_code_from(request.form)
+    draft = BookingDraft(resource_id, start, end, title, attendees=attendees, cost_code=code)
     try:
         place = reservations.join_waitlist(me(), draft, now())
     except DomainError as refused:

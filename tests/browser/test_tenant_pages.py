@@ -55,12 +55,14 @@ def test_a_tenant_finds_a_free_lab_books_it_and_sees_it(page, site: Site):
     check_page(page, "book")
     page.get_by_label("Title").fill("User research, sprint 4")
     page.get_by_label("People (optional)").fill("6")
+    page.get_by_label("Cost code (optional)").fill("PO-2291")
     page.get_by_role("button", name="Book", exact=True).click()
     page.wait_for_url(re.compile(r"/bookings/\d+$"))
     assert "Booked" in page.get_by_role("status").inner_text()
     check_page(page, "booking")
     [made] = bookings_of(site, "ben")
     assert made.title == "User research, sprint 4" and made.attendees == 6
+    assert made.cost_code == "PO-2291"
     assert made.end - made.start == (at(1, 11) - at(1, 9))
     page.get_by_role("link", name="My bookings").first.click()
     table = page.get_by_role("table", name="Upcoming")
@@ -85,6 +87,7 @@ def test_a_taken_slot_offers_alternatives_booked_in_one_click(page, site: Site):
         f"{site.url}/book/{room.id}?start=2026-12-01T10:00:00%2B00:00&end=2026-12-01T11:00:00%2B00:00"
     )
     page.get_by_label("Title").fill("Stand-up")
+    page.get_by_label("Cost code (optional)").fill("GRANT-7")
     page.get_by_role("button", name="Book", exact=True).click()
     alert = page.get_by_role("alert")
     assert "already booked" in alert.inner_text()
@@ -96,7 +99,7 @@ def test_a_taken_slot_offers_alternatives_booked_in_one_click(page, site: Site):
     offers.first.click()
     page.wait_for_url(re.compile(r"/bookings/\d+$"))
     [made] = bookings_of(site, "dev")
-    assert made.title == "Stand-up"
+    assert made.title == "Stand-up" and made.cost_code == "GRANT-7"  # carried to the offer
     assert not (made.resource_id == room.id and made.start < at(1, 11) and at(1, 10) < made.end)
 
 
