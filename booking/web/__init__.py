@@ -16,6 +16,7 @@ from booking.web import (  # noqa: F401 - their views join blp
     my_bookings,
     notifications,
     reception,
+    reports,
     screens,
     signing_in,
     staff,
@@ -44,6 +45,7 @@ def init_app(app: Flask, api_blueprints: list[Blueprint]) -> None:
     app.register_blueprint(blp)
     app.register_blueprint(reception.blp)
     app.register_blueprint(staff.blp)
+    app.register_blueprint(reports.blp)
     app.register_blueprint(notifications.unsubscribing)
     app.register_blueprint(screens.blp)
     app.after_request(protective_headers)

@@ -23,6 +23,14 @@ def local_time(moment: datetime, style: str = "full") -> str:
     return shown.strftime("%a %-d %b %Y, %H:%M")
 
 
+@blp.app_template_filter("pounds")
+def pounds(pence: int) -> str:
+    """Whole pence as people read money: ``£1,234.50``, ``−£12.00``."""
+    sign = "−" if pence < 0 else ""
+    whole, part = divmod(abs(pence), 100)
+    return f"{sign}£{whole:,}.{part:02d}"
+
+
 @blp.app_template_filter("words")
 def words(code: str) -> str:
     return code.replace("_", " ")

@@ -617,3 +617,85 @@ def test_charges_and_usage_show_only_what_the_caller_may_see(
     seen_tenants = {"Tenant B" if n == "member_B" else "Tenant A" for n in sees}
     for tenant in {"Tenant A", "Tenant B"} - seen_tenants:
         assert tenant not in as_csv
+
+
+@pytest.fixture
+def callers(make: Factory) -> dict[str, User]:
+    """The callers alone, for the pages (no bookings needed to reach them)."""
+    return {
+        "admin": make.user("admin", None),
+        "facility_manager": make.user("facility_manager", None),
+        "reception": make.user("reception", None),
+        "admin_A": make.user("tenant_admin", "Tenant A"),
+        "owner": make.user("tenant_member", "Tenant A"),
+        "mate": make.user("tenant_member", "Tenant A"),
+        "admin_B": make.user("tenant_admin", "Tenant B"),
+        "member_B": make.user("tenant_member", "Tenant B"),
+    }
+
+
+def page_client(make: Factory, user: User) -> FlaskClient:
+    client = make.app.test_client()
+    with client.session_transaction() as session:
+        session["user_id"], session["version"] = user.id, 0
+    return client
+
+
+_STAFF_ONLY = {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200,
+               "reception": 200}  # fmt: skip
+#: Pages (signed in with the session cookie) and what each caller gets.
+PAGES: dict[str, tuple[Callable[[dict[str, User]], str], dict[str, int]]] = {
+    "the usage reports page": (lambda u: "/staff/reports", _STAFF_ONLY),
+    "the usage CSV by tenant": (lambda u: "/staff/reports/usage-by-tenant.csv", _STAFF_ONLY),
+    "the funder report page": (lambda u: "/staff/funder", _STAFF_ONLY),
+    "the funder report CSV": (lambda u: "/staff/funder.csv", _STAFF_ONLY),
+    "this month's statement": (
+        lambda u: "/statement",
+        {**dict.fromkeys(CALLERS, 200), "reception": 403},
+    ),
+    "tenant B's statement as CSV": (
+        lambda u: f"/statement.csv?tenant_id={u['member_B'].tenant_id}",
+        {
+            **dict.fromkeys(CALLERS, 403),
+            "admin": 200,
+            "facility_manager": 200,
+            "admin_B": 200,
+            "member_B": 200,
+        },
+    ),  # fmt: skip
+}
+PAGE_CASES = [(page, caller) for page in PAGES for caller in CALLERS]
+
+
+@pytest.mark.parametrize(("page", "caller"), PAGE_CASES, ids=[f"{p}-{c}" for p, c in PAGE_CASES])
+def test_role_may_or_may_not_open_the_page(
+    make: Factory, callers: dict[str, User], page: str, caller: str
+):
+    path, expected = PAGES[page]
+    answer = page_client(make, callers[caller]).get(path(callers))
+    assert answer.status_code == expected[caller], answer.get_data(as_text=True)[:300]
+
+
+@pytest.mark.parametrize(("caller", "sees"), WHO_SEES_WHOM)
+def test_statement_pages_show_only_the_money_the_caller_may_see(
+    world: World, make: Factory, caller, sees
+):
+    rated = make.resource(name="Rated", rules={"rates": {"standard": 1000}})
+    for name, day in (("owner", 7), ("mate", 8), ("member_B", 9)):
+        made = make.booking(rated, world.users[name], at(day, 9), at(day, 10))
+        with make.app.app_context():
+            db.session.get(Booking, made.id).cost_code = f"CODE-{name}"
+            db.session.commit()
+    client = page_client(make, world.users[caller])
+    page = client.get("/statement?month=2026-12")
+    if caller == "reception":
+        assert page.status_code == 403
+        return
+    html = page.get_data(as_text=True)
+    as_csv = client.get("/statement.csv?month=2026-12").get_data(as_text=True)
+    for name in ("owner", "mate", "member_B"):
+        assert (f"CODE-{name}" in html) == (name in sees)
+        assert (f"CODE-{name}" in as_csv) == (name in sees)
+    seen_tenants = {"Tenant B" if n == "member_B" else "Tenant A" for n in sees}
+    for tenant in {"Tenant A", "Tenant B"} - seen_tenants:
+        assert tenant not in as_csv and tenant not in html

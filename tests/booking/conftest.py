@@ -1,0 +1,5 @@
+"""Fixtures the booking tests share."""
+
+from tests.booking.centre import centre
+
+__all__ = ["centre"]
