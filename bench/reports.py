@@ -7,7 +7,11 @@ Times, in the server's code through Flask's test client (median ms of ``--runs``
 - ``usage, a year by resource``: ``GET /api/v1/reports/usage`` for the year (aim ≤ 300 ms);
 - ``usage, a year by month``: the same grouped by month;
 - ``charges, a month``: ``GET /api/v1/reports/charges`` for one month, every tenant,
-  about 16,700 lines (aim ≤ 300 ms), and the same as CSV.
+  about 16,700 lines (aim ≤ 300 ms), and the same as CSV;
+- ``reports page``: ``GET /staff/reports`` with its four charts (aim ≤ 500 ms), for the
+  default three months and for a year, with the charts drawn afresh each time and, as a
+  page shown again, from the kept drawings;
+- ``statement page``: a tenant's month, ``GET /statement``.
 
 Usage: ``python bench/reports.py [--runs N] [--only sqlite|postgresql]``.
 """
@@ -136,8 +140,41 @@ def run(name: str, url: str, runs: int) -> None:
     csv_path = f"/api/v1/reports/charges?{month}"
     spent = median_ms(lambda: get(csv_path, Accept="text/csv"), runs)
     print(f"{'charges, a month as CSV':<40}{spent:9.1f} ms", flush=True)
+    pages(app, runs)
     with app.app_context():
         close_databases()
+
+
+def pages(app: Any, runs: int) -> None:
+    """The report pages as the facility manager and a tenant's member see them."""
+    from booking.models import User
+    from booking.web import charts
+
+    with app.app_context():
+        ids = {u.email: u.id for u in db.session.scalars(db.select(User))}
+    browsers = {}
+    for email in ("fm@r.example", "m1@r.example"):
+        browsers[email] = app.test_client()
+        with browsers[email].session_transaction() as session:
+            session["user_id"], session["version"] = ids[email], 0
+
+    def page(path: str, who: str = "fm@r.example", fresh: bool = False) -> None:
+        if fresh:
+            charts.heatmap.cache_clear()
+            charts.bars.cache_clear()
+        answer = browsers[who].get(path)
+        assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+
+    quarter = "/staff/reports?from=2026-10-01&to=2026-12-31"
+    year = "/staff/reports?from=2026-01-01&to=2026-12-31"
+    page(year)  # matplotlib imported, fonts found: once per process
+    for label, path in (("three months", quarter), ("a year", year)):
+        drawn = median_ms(lambda p=path: page(p, fresh=True), runs)
+        kept = median_ms(lambda p=path: page(p), runs)
+        print(f"{'reports page, ' + label + ', drawn':<40}{drawn:9.1f} ms")
+        print(f"{'reports page, ' + label + ', shown again':<40}{kept:9.1f} ms", flush=True)
+    spent = median_ms(lambda: page("/statement?month=2026-06", "m1@r.example"), runs)
+    print(f"{'statement page, a member, a month':<40}{spent:9.1f} ms", flush=True)
 
 
 if __name__ == "__main__":

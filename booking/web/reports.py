@@ -265,6 +265,10 @@ def statement_page() -> str | tuple[str, int]:
     for line in statement.lines:
         by_code[line.cost_code or ""] += line.charge.amount
     month = asked.month
+    tenants = people.list_tenants(user) if can(user, "see_charges") else []
+    chosen = {t.id: t.name for t in tenants}.get(asked.tenant_id) if asked.tenant_id else None
+    if tenants and asked.tenant_id and chosen is None:
+        asked.problems.append("There is no such tenant; choose one from the list.")
     return render_template(
         "statement.html",
         asked=asked,
@@ -273,7 +277,8 @@ def statement_page() -> str | tuple[str, int]:
         total=sum(statement.totals.values()),
         by_code=sorted(by_code.items()),
         closed=accounts.closed_months().get(month.name),
-        tenants=people.list_tenants(user) if can(user, "see_charges") else [],
+        tenants=tenants,
+        chosen=chosen,
         month_before=accounts.month_of(month.first - timedelta(days=1)),
         month_after=accounts.month_of(month.last + timedelta(days=1)),
     )

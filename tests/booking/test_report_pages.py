@@ -179,6 +179,8 @@ def test_staff_choose_the_tenant_and_reception_sees_no_money(app: Flask, make: F
     assert "Charges: April 2027" in html and "<caption>By tenant</caption>" in html
     only = statement_csv(manager, "2027-04", tenant_id=str(private.tenant_id))
     assert {r["tenant"] for r in only} == {"Medtech"}
+    nobody = manager.get("/statement?month=2027-04&tenant_id=99999").get_data(as_text=True)
+    assert "There is no such tenant; choose one from the list." in nobody
     reception = signed_in(app, make.user("reception", None))
     assert reception.get("/statement?month=2027-04").status_code == 403
     assert reception.get("/statement.csv?month=2027-04").status_code == 403
