@@ -53,9 +53,7 @@ def _figure(width: float, height: float) -> Figure:
 
 def _as_data_uri(figure: Figure) -> str:
     out = io.BytesIO()
-    figure.savefig(
-        out, format="svg", metadata={"Date": None}, facecolor="white", bbox_inches="tight"
-    )
+    figure.savefig(out, format="svg", metadata={"Date": None}, facecolor="white")
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
@@ -92,6 +90,7 @@ def heatmap(rows: tuple[str, ...], columns: tuple[str, ...], cells: tuple[float,
         bar = figure.colorbar(image, ax=axes, fraction=0.03, pad=0.02)
         bar.ax.yaxis.set_major_formatter("{x:.0%}")
         bar.outline.set_visible(False)
+        _margins(figure, left=_label_width(rows), bottom=0.35, right=0.75)
         return figure
 
     return _drawn(draw)
@@ -121,9 +120,28 @@ def bars(
             axes.xaxis.set_major_formatter("{x:.0%}")
         axes.grid(axis="x", color=LINE, linewidth=0.6)
         axes.set_axisbelow(True)
+        _margins(figure, left=_label_width(tuple(map(_short, labels))), bottom=0.35, right=0.6)
         return figure
 
     return _drawn(draw)
+
+
+#: Inches a character of a tick label takes, at the charts' 10-point type.
+CHARACTER = 0.075
+
+
+def _label_width(labels: tuple[str, ...]) -> float:
+    """Inches the longest label needs beside the axis."""
+    return 0.25 + CHARACTER * max((len(label) for label in labels), default=1)
+
+
+def _margins(figure: Figure, *, left: float, bottom: float, right: float) -> None:
+    """Room for the labels, in inches, so the drawing is laid out once (no measuring
+    pass: the labels' room is worked out from their length)."""
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(
+        left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - 0.15 / height
+    )
 
 
 def _short(label: str, most: int = 30) -> str:
