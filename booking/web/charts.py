@@ -67,13 +67,15 @@ def _drawn(draw: Any) -> str:
 
 @lru_cache(maxsize=KEPT)
 def heatmap(rows: tuple[str, ...], columns: tuple[str, ...], cells: tuple[float, ...]) -> str:
-    """Shares 0–1 in a grid (rows × columns, row by row; NaN where nothing was open, left
-    blank), each cell labelled with its percentage; a colour bar beside."""
+    """Shares 0–1 in a grid (rows × columns, row by row; below 0 where nothing was open,
+    left blank), each cell labelled with its percentage; a colour bar beside. (Not NaN for
+    the blanks: NaN equals nothing, so the same grid would never be found drawn.)"""
 
     def draw() -> Figure:
         import numpy
 
-        grid = numpy.array(cells, dtype=float).reshape(len(rows), len(columns))
+        grid = numpy.array([c if c >= 0 else numpy.nan for c in cells], dtype=float)
+        grid = grid.reshape(len(rows), len(columns))
         figure = _figure(max(6.0, 0.42 * len(columns) + 2.2), 0.42 * len(rows) + 1.2)
         axes: Axes = figure.add_subplot()
         image = axes.imshow(grid, cmap=HEAT_SCALE, vmin=0, vmax=1, aspect="auto")

@@ -85,7 +85,7 @@ def _heat_chart(heat: WeekHeat) -> Chart | None:
     if not hours:
         return None
     shares = [(d, h, heat.utilisation(d, h)) for d in range(7) for h in hours]
-    cells = tuple(float("nan") if s is None else s for _, _, s in shares)
+    cells = tuple(-1.0 if s is None else s for _, _, s in shares)
     src = charts.heatmap(DAYS, tuple(f"{h:02d}" for h in hours), cells)
     known = [(s, d, h) for d, h, s in shares if s is not None]
     busiest, quietest = max(known), min(known)

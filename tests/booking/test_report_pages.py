@@ -212,3 +212,13 @@ def test_the_booking_form_takes_a_cost_code_and_refuses_a_long_one(app: Flask, m
     assert "Sprint review" in booking
     api = make.app.test_client().get("/api/v1/bookings", headers=make.headers(member)).get_json()
     assert [b["cost_code"] for b in api] == ["PO-77"]
+
+
+def test_a_chart_shown_again_is_not_drawn_again(app: Flask, make: Factory, centre):
+    from booking.web import charts
+
+    client = signed_in(app, make.user("admin", None))
+    client.get("/staff/reports", query_string=PERIOD)
+    drawn = charts.heatmap.cache_info().misses, charts.bars.cache_info().misses
+    client.get("/staff/reports", query_string=PERIOD)
+    assert (charts.heatmap.cache_info().misses, charts.bars.cache_info().misses) == drawn
