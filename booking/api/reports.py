@@ -11,6 +11,7 @@ from flask import Response
 from booking.api.context import actor, now, v1_blueprint
 from booking.api.responses import CSV_DOC, csv_response, json_response, wants_csv
 from booking.models import BillingPeriod
+from booking.schemas.fields import site_zone
 from booking.schemas.reports import (
     CHARGE_COLUMNS,
     FUNDER_COLUMNS,
@@ -66,13 +67,14 @@ def charges_report(args: dict[str, Any]) -> Response:
     as_csv = wants_csv(csv_too=True)
     first, last = args["start"], args["end"]
     statement = accounts.charges_report(actor(), first, last, args.get("tenant_id"))
+    zone = site_zone()
     if as_csv:
         names = accounts.names_for(statement)
-        cells = (charge_row(line, names) for line in statement.lines)
+        cells = (charge_row(line, names, zone) for line in statement.lines)
         return csv_response(cells, CHARGE_COLUMNS, f"charges-{first}-{last}.csv")
     return json_response(
         {
-            "lines": [line_json(line) for line in statement.lines],
+            "lines": [line_json(line, zone) for line in statement.lines],
             "totals": [{"tenant_id": t, "amount": a} for t, a in statement.totals.items()],
             "currency": CURRENCY,
         }

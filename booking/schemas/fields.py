@@ -25,11 +25,13 @@ def site_zone() -> ZoneInfo:
 
 def local_iso(moment: datetime) -> str:
     """``moment`` in the site's zone as ISO 8601 with its UTC offset."""
-    return _in_zone(moment, site_zone())
+    return in_zone(moment, site_zone())
 
 
 @functools.lru_cache(maxsize=4096)
-def _in_zone(moment: datetime, zone: ZoneInfo) -> str:
+def in_zone(moment: datetime, zone: ZoneInfo) -> str:
+    """``moment`` in ``zone`` as ISO 8601 with its offset (many lines of a report share
+    their times, and ``zone`` is looked up once for them all: see ``local_iso``)."""
     # a day's bookings share a few dozen start and end times: each is formatted once
     return moment.astimezone(zone).isoformat()
 

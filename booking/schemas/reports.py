@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from booking.schemas.fields import YEARS, Id, Instant, local_iso
+from booking.schemas.fields import YEARS, Id, Instant, in_zone
 
 if TYPE_CHECKING:
     from booking.services.accounts import FunderRow, Line, Names, UsageRow
@@ -155,14 +156,15 @@ def usage_json(row: UsageRow) -> dict[str, Any]:
     return asdict(row)
 
 
-def line_json(line: Line) -> dict[str, Any]:
+def line_json(line: Line, zone: ZoneInfo) -> dict[str, Any]:
+    """A charge line as the JSON names it, its times in ``zone`` (the site's)."""
     return {
         "booking_id": line.booking_id,
         "resource_id": line.resource_id,
         "tenant_id": line.tenant_id,
         "cost_code": line.cost_code,
-        "start": local_iso(line.start),
-        "end": local_iso(line.end),
+        "start": in_zone(line.start, zone),
+        "end": in_zone(line.end, zone),
         "hours": line.charge.hours,
         "reason": line.charge.reason,
         "rate": line.charge.rate,
@@ -173,9 +175,9 @@ def line_json(line: Line) -> dict[str, Any]:
     }
 
 
-def charge_row(line: Line, names: Names) -> list[Any]:
+def charge_row(line: Line, names: Names, zone: ZoneInfo) -> list[Any]:
     """A line as the CSV's row: its JSON, with names, pence spelt out in the header."""
-    row = line_json(line)
+    row = line_json(line, zone)
     row["tenant"] = names.tenants.get(line.tenant_id, "")
     row["resource"] = names.resources.get(line.resource_id, "")
     row["rate_pence"], row["amount_pence"] = row.pop("rate"), row.pop("amount")

@@ -31,6 +31,7 @@ from booking.schemas.reports import (
 )
 from booking.services import accounts, people
 from booking.services.accounts import Month, Statement, UsageRow, WeekHeat
+from booking.services.catalogue import site_zone
 from booking.web import charts
 from booking.web.blueprint import in_words
 from booking.web.session import for_those_who_can, me, signed_in
@@ -295,5 +296,6 @@ def statement_csv() -> Response:
     except DomainError:
         abort(403)
     names = accounts.names_for(statement)
-    rows = (charge_row(line, names) for line in statement.lines)
+    zone = site_zone()
+    rows = (charge_row(line, names, zone) for line in statement.lines)
     return csv_response(rows, CHARGE_COLUMNS, f"statement-{asked.month.name}.csv")

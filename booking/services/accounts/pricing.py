@@ -89,19 +89,23 @@ def _chargeable(span: Interval, scope: ColumnElement[bool], *more: ColumnElement
 
 
 class Pricing:
-    """Each resource's tariff, worked out once per distinct set of rules."""
+    """Each resource's tariff, worked out once per distinct set of rules and looked up
+    once per resource."""
 
     def __init__(self) -> None:
         self.book = RuleBook.read()
-        self.tariffs: dict[int, Tariff] = {}
+        self.shared: dict[int, Tariff] = {}  # by the rules' identity
+        self.tariffs: dict[int, Tariff] = {}  # by resource
 
     def line(self, row: Any, month: str) -> Line | None:
         bid, rid, tid, code, start, end, status, units, came, left, late, tier = row
-        rules = self.book.rules_for(rid)
-        if id(rules) not in self.tariffs:
-            self.tariffs[id(rules)] = tariff_of(rules)
+        tariff = self.tariffs.get(rid)
+        if tariff is None:
+            rules = self.book.rules_for(rid)
+            tariff = self.shared.setdefault(id(rules), tariff_of(rules))
+            self.tariffs[rid] = tariff
         stay = Stay(status, start, end, units, came, left, late)
-        found = charge(self.tariffs[id(rules)], tier, stay)
+        found = charge(tariff, tier, stay)
         if found is None:
             return None
         return Line(
