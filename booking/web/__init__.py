@@ -20,6 +20,7 @@ from booking.web import (  # noqa: F401 - their views join blp
     screens,
     signing_in,
     staff,
+    statements,
     visits,
     waiting,
     wall,

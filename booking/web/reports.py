@@ -1,5 +1,6 @@
-"""Report pages: the staff's usage reports with charts, the funder report, and a
-tenant's monthly statement, each with its CSV (the API's columns, ``schemas.reports``).
+"""Report pages: the staff's usage reports with charts and the funder report, each with
+its CSV (the API's columns, ``schemas.reports``); the monthly statement's views join this
+blueprint from ``web.statements``.
 
 Every chart is drawn on the server (``web.charts``) and comes with a text alternative
 and its data as a table; the pages print without the site's header and the filters.
@@ -9,32 +10,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
 from marshmallow import ValidationError
 
-from booking.access import can
 from booking.api.responses import csv_response
 from booking.clock import today
-from booking.errors import DomainError
 from booking.schemas.reports import (
-    CHARGE_COLUMNS,
     FUNDER_COLUMNS,
     GROUPS,
     USAGE_COLUMNS,
     PeriodQuerySchema,
-    charge_row,
     funder_cells,
     usage_cells,
 )
-from booking.services import accounts, people
-from booking.services.accounts import Month, Statement, UsageRow, WeekHeat
-from booking.services.catalogue import site_zone
+from booking.services import accounts
+from booking.services.accounts import UsageRow, WeekHeat
 from booking.web import charts
-from booking.web.blueprint import in_words
-from booking.web.session import for_those_who_can, me, signed_in
+from booking.web.session import for_those_who_can, me
 from rules.weekhours import DAYS
 
 blp = Blueprint("report_pages", __name__)
@@ -218,84 +213,3 @@ def funder_csv() -> Response:
         abort(400)
     rows = accounts.funder_report(me(), first, last)
     return csv_response(map(funder_cells, rows), FUNDER_COLUMNS, f"funder-{first}-{last}.csv")
-
-
-@dataclass(frozen=True)
-class Asked:
-    """The statement asked for: its month and, for the centre's staff, its tenant."""
-
-    month: Month
-    tenant_id: int | None
-    problems: list[str]
-
-
-def _asked() -> Asked:
-    problems: list[str] = []
-    try:
-        first = accounts.parse_month(request.args.get("month") or f"{today():%Y-%m}")
-    except DomainError as wrong:
-        problems.append(in_words(wrong))
-        first = today().replace(day=1)
-    tenant_id: int | None = None
-    asked = request.args.get("tenant_id", "")
-    if asked.isdigit() and len(asked) < 10:
-        tenant_id = int(asked)
-    elif asked:
-        problems.append("Choose a tenant from the list.")
-    return Asked(accounts.month_of(first), tenant_id, problems)
-
-
-def _statement(asked: Asked) -> Statement:
-    """The statement asked for, as ``me()`` may see it (a PermissionDeniedError else)."""
-    month = asked.month
-    return accounts.charges_report(me(), month.first, month.last, asked.tenant_id)
-
-
-@blp.get("/statement")
-@signed_in
-def statement_page() -> str | tuple[str, int]:
-    """A month's charges: a tenant admin's tenant, a member's own bookings, any tenant
-    (or all) for facility managers and admins. Reception sees no money."""
-    asked, user = _asked(), me()
-    try:
-        statement = _statement(asked)
-    except DomainError as refused:
-        return render_template("error.html", title="Not for you", message=refused.detail), 403
-    names = accounts.names_for(statement)
-    by_code: dict[str, int] = defaultdict(int)
-    for line in statement.lines:
-        by_code[line.cost_code or ""] += line.charge.amount
-    month = asked.month
-    tenants = people.list_tenants(user) if can(user, "see_charges") else []
-    chosen = {t.id: t.name for t in tenants}.get(asked.tenant_id) if asked.tenant_id else None
-    if tenants and asked.tenant_id and chosen is None:
-        asked.problems.append("There is no such tenant; choose one from the list.")
-    return render_template(
-        "statement.html",
-        asked=asked,
-        statement=statement,
-        names=names,
-        total=sum(statement.totals.values()),
-        by_code=sorted(by_code.items()),
-        closed=accounts.closed_months().get(month.name),
-        tenants=tenants,
-        chosen=chosen,
-        month_before=accounts.month_of(month.first - timedelta(days=1)),
-        month_after=accounts.month_of(month.last + timedelta(days=1)),
-    )
-
-
-@blp.get("/statement.csv")
-@signed_in
-def statement_csv() -> Response:
-    asked = _asked()
-    if asked.problems:
-        abort(400)
-    try:
-        statement = _statement(asked)
-    except DomainError:
-        abort(403)
-    names = accounts.names_for(statement)
-    zone = site_zone()
-    rows = (charge_row(line, names, zone) for line in statement.lines)
-    return csv_response(rows, CHARGE_COLUMNS, f"statement-{asked.month.name}.csv")
