@@ -59,7 +59,10 @@ class ProblemSchema(Schema):
         fields.Dict(), metadata={"description": "rule_violation: every rule broken"}
     )
     conflicts = fields.List(fields.Dict(), metadata={"description": "busy time (never whose)"})
-    alternatives = fields.List(fields.Dict(), metadata={"description": "free times nearby"})
+    alternatives = fields.List(
+        fields.Dict(),
+        metadata={"description": "free times nearby: resource_id, name, start, end"},
+    )
     retry_after = fields.Integer(metadata={"description": "rate_limited: seconds to wait"})
 
 

@@ -19,7 +19,7 @@ from booking.errors import (
 )
 from booking.models import KINDS
 from booking.services import reservations
-from booking.services.catalogue import ResourceFilter, get_resource, resource_names, site_zone
+from booking.services.catalogue import ResourceFilter, get_resource, site_zone
 from booking.services.finding import Match, search_availability
 from booking.services.reservations import BookingDraft, SeriesDraft
 from booking.web.blueprint import blp
@@ -188,18 +188,12 @@ def _told(
     if isinstance(refused, RuleViolationError):
         return {}, {"reasons": [v["message"] for v in refused.extra["violations"]]}
     if isinstance(refused, BookingConflictError):
-        offers = _alternatives(refused.extra.get("alternatives", []))
+        offers = refused.extra.get("alternatives", [])
         told = {"reasons": ["That time is already booked."], "alternatives": offers}
         if refused.extra.get("waitlist"):
             told["waitlist"] = {"start": draft.start, "end": draft.end}
         return {}, told
     return {}, {"reasons": [refused.detail], "occurrences": refused.extra["occurrences"]}
-
-
-def _alternatives(offers: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The offers of a 409, with names and instants, for one-click buttons."""
-    names = resource_names()
-    return [{**offer, "name": names[offer["resource_id"]]} for offer in offers]
 
 
 @blp.post("/book/<int:resource_id>/offer")

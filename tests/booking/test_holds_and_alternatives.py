@@ -124,6 +124,8 @@ def test_a_409_offers_alternatives_and_each_one_books(client, make: Factory, roo
         (colne.id, at(1, 8, 30)),
     ]
     assert (holme.id, at(1, 10)) in as_pairs
+    names = {colne.id: colne.name, holme.id: holme.name}
+    assert all(o["name"] == names[o["resource_id"]] for o in offers)  # people choose by name
     # too small, or without the screen Colne has: never offered
     assert not {small.id, bare.id} & {rid for rid, _ in as_pairs}
     for offer in offers:  # each is an alternative to the others: booked, then let go

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from booking.models import Resource, User
-from booking.services.catalogue import ResourceFilter, get_resource, site_zone
+from booking.services.catalogue import ResourceFilter, get_resource, resource_names, site_zone
 from booking.services.core import target_of
 from booking.services.finding import search_availability
 from booking.services.reservations.judging import Judge
@@ -110,12 +110,14 @@ def _other_resources(
 def suggest_alternatives(
     resource: Resource, beneficiary: User, request: BookingRequest, now: datetime
 ) -> list[dict[str, object]]:
-    """Up to five bookings ``beneficiary`` could make instead of ``request``, best first."""
+    """Up to five bookings ``beneficiary`` could make instead of ``request``, best first,
+    each with its resource's name (people choose by name)."""
     same_day, later = _same_resource(resource, beneficiary, request, now)
     others = _other_resources(resource, beneficiary, request, now)
     ranked = [(resource.id, offer) for offer in same_day] + others
     ranked += [(resource.id, offer) for offer in later]
+    names = resource_names() if others else {resource.id: resource.name}
     return [
-        {"resource_id": rid, "start": offer.start, "end": offer.end}
+        {"resource_id": rid, "name": names[rid], "start": offer.start, "end": offer.end}
         for rid, offer in ranked[:OFFERED]
     ]
