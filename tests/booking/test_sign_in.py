@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 
 from booking.extensions import db
@@ -19,8 +20,10 @@ def csrf_token(client, path: str = "/sign-in") -> str:
     return found.group(1)
 
 
-def with_password(app: Flask, make: Factory, password: str = "correct horse") -> User:
-    user = make.user()
+def with_password(
+    app: Flask, make: Factory, password: str = "correct horse", role: str = "tenant_member"
+) -> User:
+    user = make.user(role, None if role in ("admin", "facility_manager", "reception") else "T")
     result = app.test_cli_runner().invoke(
         args=["users", "set-password", user.email], input=f"{password}\n{password}\n"
     )
@@ -66,6 +69,23 @@ def test_sign_in_with_the_right_password_and_out_again(app, client, make: Factor
     out = client.post("/sign-out", data={"csrf_token": csrf_token(client, "/bookings")})
     assert out.status_code == 302
     assert client.get("/bookings").status_code == 302  # back to the sign-in page
+
+
+@pytest.mark.parametrize(
+    ("role", "start"),
+    [("reception", "/reception"), ("facility_manager", "/find"), ("tenant_member", "/find")],
+)
+def test_each_role_starts_where_its_day_starts(app, client, make: Factory, role, start):
+    user = with_password(app, make, role=role)
+    answer = sign_in(client, user.email, "correct horse", csrf_token(client))
+    assert answer.headers["Location"] == start
+    assert client.get("/").headers["Location"] == start
+    asked = client.post(
+        "/sign-in",
+        data={"email": user.email, "password": "correct horse", "next": "/bookings",
+              "csrf_token": csrf_token(client)},
+    )  # fmt: skip
+    assert asked.headers["Location"] == "/bookings"  # where they were going, if anywhere
 
 
 def test_forms_without_the_csrf_token_are_refused(app, client, make: Factory):

@@ -116,4 +116,4 @@ def sign_in(page: Any, site: Site, who: str) -> None:
     page.get_by_label("E-mail address").fill(person.email)
     page.get_by_label("Password").fill(person.password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{site.url}/find")
+    page.wait_for_url(lambda url: "/sign-in" not in url)
