@@ -23,6 +23,13 @@ from booking.extensions import Model
 KINDS = ("building", "floor", "zone", "room", "lab", "desk", "equipment", "event_space")
 
 
+def tree_order(path: str) -> tuple[int, ...]:
+    """Where a resource comes in the catalogue: its path's ids as numbers (as text, the
+    path ``/1/10/`` would sort before ``/1/9/``), so children follow their parent in the
+    order they were added."""
+    return tuple(int(part) for part in path.strip("/").split("/") if part)
+
+
 def ancestors_on_path(path: str) -> list[int]:
     """Ids from the root down to the parent, read from a materialised ``path``."""
     return [int(part) for part in path.strip("/").split("/")[:-1] if part]

@@ -242,3 +242,19 @@ def test_window_and_page_size_follow_the_settings(app, client, make: Factory):
         make.booking(room, user, at(day, 9), at(day, 10))
     assert len(client.get("/api/v1/bookings", headers=headers).get_json()) == 2
     assert len(client.get("/api/v1/bookings?limit=3", headers=headers).get_json()) == 3
+
+
+def test_the_catalogue_lists_floors_in_the_order_they_were_added(client, make: Factory):
+    """Ids of different lengths (/1/9/ and /1/10/) sort as numbers, not as text."""
+    building = make.resource(kind="building", name="HWIC", bookable=False)
+    ground = make.resource(kind="floor", name="Ground floor", parent_id=building.id, bookable=False)
+    for n in range(12):  # the next floors' ids get another digit
+        make.resource(name=f"Room G.{n:02d}", kind="room", parent_id=ground.id)
+    first = make.resource(kind="floor", name="First floor", parent_id=building.id, bookable=False)
+    second = make.resource(kind="floor", name="Second floor", parent_id=building.id, bookable=False)
+    assert len(str(ground.id)) < len(str(first.id))
+    headers = make.headers(make.user())
+    floors = client.get("/api/v1/resources?kind=floor", headers=headers).get_json()
+    assert [f["name"] for f in floors] == ["Ground floor", "First floor", "Second floor"]
+    everything = [r["id"] for r in client.get("/api/v1/resources", headers=headers).get_json()]
+    assert everything.index(second.id) > everything.index(first.id) > everything.index(ground.id)

@@ -135,11 +135,11 @@ def test_the_day_sheet_groups_the_days_bookings_by_resource(app, client, make: F
     assert sheet["date"] == "2026-12-01"
     names = [r["name"] for r in sheet["resources"]]
     assert names == [
-        "Desk 1.01",
-        "Hot desks",
         "Meeting room",
         "Wet lab",
-    ]  # by floor name, then name
+        "Desk 1.01",
+        "Hot desks",
+    ]  # floors in the catalogue's order (Ground, then First, as on the board), then name
     by_name = {r["name"]: r for r in sheet["resources"]}
     assert [x["id"] for x in by_name["Meeting room"]["bookings"]] == [made["room"].id]
     assert by_name["Wet lab"]["bookings"][0]["title"] == "Assay run"

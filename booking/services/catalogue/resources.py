@@ -19,7 +19,7 @@ from booking.errors import (
 )
 from booking.extensions import db
 from booking.models import Booking, Resource, User
-from booking.models.resources import ancestors_on_path
+from booking.models.resources import ancestors_on_path, tree_order
 from booking.services.catalogue.rulebook import describe_rules
 from booking.services.core import (
     load_claims,
@@ -64,7 +64,7 @@ class ResourceSummary:
 
 
 def _matching(filters: ResourceFilter, *columns: Any) -> Any:
-    query = select(*columns).order_by(Resource.path)
+    query = select(*columns)
     if filters.kind is not None:
         query = query.where(Resource.kind == filters.kind)
     if filters.parent_id is not None:
@@ -85,16 +85,18 @@ def _with_features(found: Sequence[Any], filters: ResourceFilter) -> list[Any]:
 
 
 def list_resources(actor: User, filters: ResourceFilter) -> list[Resource]:
-    """Resources matching every filter, in tree order (by path)."""
+    """Resources matching every filter, in the catalogue's order (``tree_order``)."""
     require(actor, "see_catalogue")
-    return _with_features(db.session.scalars(_matching(filters, Resource)).all(), filters)
+    found = _with_features(db.session.scalars(_matching(filters, Resource)).all(), filters)
+    return sorted(found, key=lambda resource: tree_order(resource.path))
 
 
 def list_resource_summaries(filters: ResourceFilter) -> list[ResourceSummary]:
     """As ``list_resources``, as light summaries (a search may read hundreds)."""
     columns = [getattr(Resource, name) for name in ResourceSummary.__slots__]
     rows = db.session.execute(_matching(filters, *columns))
-    return _with_features([ResourceSummary(*row) for row in rows], filters)
+    found = _with_features([ResourceSummary(*row) for row in rows], filters)
+    return sorted(found, key=lambda summary: tree_order(summary.path))
 
 
 def resource_names() -> dict[int, str]:

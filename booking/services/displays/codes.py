@@ -26,6 +26,7 @@ from booking.access import require
 from booking.errors import InvalidFieldsError, NotFoundError
 from booking.extensions import db
 from booking.models import Booking, Resource, User, Visitor
+from booking.models.resources import tree_order
 from booking.services import reservations, visitors
 from booking.services.catalogue import resource_names
 
@@ -79,7 +80,7 @@ def labels(actor: User, under: int | None) -> tuple[str, list[Label]]:
     """Labels for every bookable resource at or below ``under`` (all, when ``None``), in
     the building's order, and what the sheet is of."""
     require(actor, "print_codes")
-    query = select(Resource).where(Resource.bookable.is_(True)).order_by(Resource.path)
+    query = select(Resource).where(Resource.bookable.is_(True))
     heading = "Every bookable resource"
     if under is not None:
         top = db.session.get(Resource, under)
@@ -88,7 +89,8 @@ def labels(actor: User, under: int | None) -> tuple[str, list[Label]]:
         query = query.where(Resource.path.startswith(top.path))
         heading = top.name
     names = resource_names()
-    return heading, [_label(resource, names) for resource in db.session.scalars(query)]
+    found = sorted(db.session.scalars(query), key=lambda resource: tree_order(resource.path))
+    return heading, [_label(resource, names) for resource in found]
 
 
 def labels_for(actor: User, resource_id: int) -> Label:

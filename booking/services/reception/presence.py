@@ -198,8 +198,9 @@ def _sheet_booking(row: Row[*tuple[Any, ...]], known: People, local: InZone) -> 
 
 
 def day_sheet(actor: User, day: date, statuses: Sequence[str] = ()) -> DaySheet:
-    """The bookings of local day ``day``, by resource (ordered by floor and name), with
-    their statuses; by default those meant to happen (not cancelled, rejected or expired)."""
+    """The bookings of local day ``day``, by resource (floors in the catalogue's order,
+    then by name), with their statuses; by default those meant to happen (not cancelled,
+    rejected or expired)."""
     require(actor, "run_reception", "see the day sheet")
     layout, local = read_layout(), InZone()
     window = local_day(day)
@@ -213,10 +214,9 @@ def day_sheet(actor: User, day: date, statuses: Sequence[str] = ()) -> DaySheet:
     for row in rows:
         by_resource[row.resource_id].append(_sheet_booking(row, known, local))
 
-    def order(resource_id: int) -> tuple[bool, str, str]:
-        place = layout.places[resource_id]
-        floor = layout.floor_name(place.floor_id)
-        return (floor is None, floor or "", place.name)
+    def order(resource_id: int) -> tuple[bool, int, str]:
+        place = layout.places[resource_id]  # floors in the catalogue's order, as the board
+        return (place.floor_id is None, place.floor_id or 0, place.name)
 
     resources = [
         SheetResource(
