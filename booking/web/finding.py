@@ -24,6 +24,7 @@ from booking.services.finding import Match, search_availability
 from booking.services.reservations import BookingDraft, SeriesDraft
 from booking.web.blueprint import blp
 from booking.web.forms import BookingForm, cost_code_from
+from booking.web.my_bookings import made_in_words
 from booking.web.session import me, signed_in
 from rules import Interval
 from rules.durations import parse_duration
@@ -165,7 +166,7 @@ def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
             flash(f"Booked {len(view.bookings)} dates.")
             return redirect(url_for("web.mine"))
         made = reservations.create_booking(user, draft, now())
-        flash("Booked. It is in your bookings below.")
+        flash(made_in_words(made))
         return redirect(url_for("web.booking_page", booking_id=made.id))
     except REFUSALS as refused:
         errors, refusal = _told(refused, draft)
@@ -220,5 +221,5 @@ def book_offer(resource_id: int) -> BaseResponse | tuple[str, int]:
     except DomainError as refused:
         flash(f"That could not be booked: {refused.detail}")
         return redirect(url_for("web.book", resource_id=resource_id))
-    flash("Booked. It is in your bookings below.")
+    flash(made_in_words(made))
     return redirect(url_for("web.booking_page", booking_id=made.id))

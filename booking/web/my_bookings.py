@@ -13,8 +13,8 @@ from booking.clock import now
 from booking.errors import (
     DomainError,
 )
-from booking.models import OCCUPYING, Booking
-from booking.services import displays, feeds, reservations, visitors
+from booking.models import OCCUPYING, Booking, Closure
+from booking.services import catalogue, displays, feeds, reservations, visitors
 from booking.services.catalogue import get_resource, resource_names
 from booking.services.reservations import BookingQuery
 from booking.web.blueprint import blp
@@ -48,11 +48,14 @@ def mine() -> str:
     listed = reservations.list_bookings(
         user, BookingQuery(start=moment - timedelta(days=30), mine=True, limit=1000)
     )
-    upcoming = [b for b in listed if b.end > moment]
+    ahead = [b for b in listed if b.end > moment]
+    upcoming = [b for b in ahead if b.status in OCCUPYING]
+    called_off = [b for b in ahead if b.status not in OCCUPYING]  # cancelled, declined
     past = [b for b in listed if b.end <= moment][::-1]
     return render_template(
         "mine.html",
         upcoming=upcoming,
+        called_off=called_off,
         past=past,
         names=resource_names(),
         checkable=lambda b: _checkable(b, moment),
@@ -83,7 +86,28 @@ def booking_page(booking_id: int) -> str:
         now=now(),
         code=_check_in_code(booking, now()),
         guests=visitors.list_visitors(user, booking_id=booking.id),
+        closures=(closures := _closures_over(booking)),
+        names=resource_names() if closures else {},
     )
+
+
+def _closures_over(booking: Booking) -> list[Closure]:
+    """Closures of its resource (or above it) that a booking still meant to happen runs
+    into: made after it was booked, so the booker is warned on its page."""
+    if booking.status not in OCCUPYING:
+        return []
+    return catalogue.list_closures(me(), booking.resource_id, booking.start, booking.end)
+
+
+def made_in_words(booking: Booking) -> str:
+    """What the booker is told on the booking's page right after making it."""
+    if booking.status == "pending":
+        return "Requested: it waits for approval, and we e-mail you the decision."
+    if booking.status == "held":
+        return "Held for you: confirm it to keep it."
+    if booking.status == "checked_in":
+        return "Booked and checked in."
+    return "Booked: it is confirmed."
 
 
 def _check_in_code(booking: Booking, moment: datetime) -> tuple[str, str] | None:

@@ -1,0 +1,92 @@
+"""A booking's page and the list of one's bookings say where each booking stands: a
+request is a request, a rejection gives its reason, a cancelled booking is not
+"upcoming", and a closure made afterwards is a warning on the page."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from booking.models import User
+from tests.conftest import Factory, at, iso
+
+
+def signed_in(app: Flask, user: User) -> FlaskClient:
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["user_id"], session["version"] = user.id, 0
+    return client
+
+
+def flashed_after(client: FlaskClient, answer) -> str:
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    found = re.search(r'<div class="notice" role="status">\s*<p>([^<]*)</p>', page)
+    assert found is not None
+    return found.group(1)
+
+
+FORM = {"title": "Open day", "date": "2026-12-01", "start": "10:00", "end": "11:00"}
+
+
+def test_a_request_says_it_waits_for_approval(app: Flask, make: Factory):
+    atrium = make.resource(name="Atrium", kind="event_space", rules={"requires_approval": True})
+    member = make.user()
+    client = signed_in(app, member)
+    answer = client.post(f"/book/{atrium.id}", data=FORM)
+    said = flashed_after(client, answer)
+    assert said == "Requested: it waits for approval, and we e-mail you the decision."
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "This is a request: it waits for approval" in page
+    room = make.resource(name="Room", kind="room")
+    assert flashed_after(client, client.post(f"/book/{room.id}", data=FORM)) == (
+        "Booked: it is confirmed."
+    )
+
+
+def test_a_rejected_booking_gives_the_approvers_reason(app: Flask, make: Factory):
+    atrium = make.resource(name="Atrium", kind="event_space")
+    member = make.user()
+    declined = make.booking(
+        atrium, member, at(2, 9), at(2, 11), status="rejected",
+        status_reason="The Atrium is being repainted that day.",
+    )  # fmt: skip
+    page = signed_in(app, member).get(f"/bookings/{declined.id}").get_data(as_text=True)
+    assert "Why it was declined" in page
+    assert "The Atrium is being repainted that day." in page
+
+
+def test_cancelled_and_declined_bookings_are_not_upcoming(app: Flask, make: Factory):
+    room = make.resource(name="Room", kind="room")
+    member = make.user()
+    make.booking(room, member, at(2, 9), at(2, 10), title="Kept")
+    make.booking(room, member, at(2, 11), at(2, 12), title="Called off", status="cancelled")
+    page = signed_in(app, member).get("/bookings").get_data(as_text=True)
+    upcoming = page.split("<caption>Upcoming</caption>")[1].split("</table>")[0]
+    called_off = page.split("<caption>Cancelled or declined</caption>")[1].split("</table>")[0]
+    assert "Kept" in upcoming and "Called off" not in upcoming
+    assert "Called off" in called_off
+
+
+def test_a_closure_made_after_booking_is_a_warning_on_the_booking(
+    app: Flask, client: FlaskClient, make: Factory
+):
+    floor = make.resource(name="Ground floor", kind="floor", bookable=False)
+    room = make.resource(name="Room", kind="room", parent_id=floor.id)
+    member = make.user()
+    mine = make.booking(room, member, at(3, 9), at(3, 10))
+    elsewhere = make.booking(room, member, at(4, 9), at(4, 10))
+    closed = client.post(
+        "/api/v1/closures",
+        json={"resource_id": floor.id, "start": iso(at(3, 0)), "end": iso(at(3, 23)),
+              "reason": "Power cut for works"},
+        headers=make.headers(make.user("facility_manager", None)),
+    )  # fmt: skip
+    assert closed.status_code == 201
+    browser = signed_in(app, member)
+    page = browser.get(f"/bookings/{mine.id}").get_data(as_text=True)
+    assert "Ground floor is closed from" in page and "Power cut for works" in page
+    assert "is closed from" not in browser.get(f"/bookings/{elsewhere.id}").get_data(as_text=True)
