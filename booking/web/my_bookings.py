@@ -132,6 +132,31 @@ def _act(action: str, booking_id: int) -> BaseResponse:
     return redirect(same_site(request.form.get("back"), url_for("web.mine")))
 
 
+@blp.get("/bookings/<int:booking_id>/cancel")
+@signed_in
+def ask_to_cancel(booking_id: int) -> str:
+    """Ask before cancelling: what goes (this date, or this and the later dates of a
+    repeating booking), with "Yes, cancel" and "No, keep it"."""
+    user = me()
+    try:
+        booking = reservations.get_booking(user, booking_id)
+    except DomainError:
+        abort(404)
+    following = request.args.get("following") == "1" and booking.series_id is not None
+    later: list[Booking] = []
+    if following and booking.series_id is not None:
+        view = reservations.get_series(user, booking.series_id, now())
+        later = [b for b in view.bookings if b.start >= booking.start and b.status in OCCUPYING]
+    return render_template(
+        "cancel.html",
+        booking=booking,
+        following=following,
+        later=later,
+        where=get_resource(booking.resource_id).name,
+        back=same_site(request.args.get("back"), url_for("web.mine")),
+    )
+
+
 @blp.post("/bookings/<int:booking_id>/cancel")
 @signed_in
 def cancel(booking_id: int) -> BaseResponse:

@@ -90,3 +90,18 @@ def test_a_closure_made_after_booking_is_a_warning_on_the_booking(
     page = browser.get(f"/bookings/{mine.id}").get_data(as_text=True)
     assert "Ground floor is closed from" in page and "Power cut for works" in page
     assert "is closed from" not in browser.get(f"/bookings/{elsewhere.id}").get_data(as_text=True)
+
+
+def test_cancelling_asks_first_and_only_the_booker_is_asked(app: Flask, make: Factory):
+    room = make.resource(name="Room", kind="room")
+    member = make.user()
+    booked = make.booking(room, member, at(2, 9), at(2, 10), title="Stand-up")
+    client = signed_in(app, member)
+    asked = client.get(f"/bookings/{booked.id}/cancel").get_data(as_text=True)
+    assert "Cancel Stand-up?" in asked and "Yes, cancel it" in asked and "No, keep it" in asked
+    page = client.get(f"/bookings/{booked.id}").get_data(as_text=True)
+    assert "confirmed" in page  # asking cancelled nothing
+    stranger = signed_in(app, make.user(tenant="Pennine Digital Health"))
+    assert stranger.get(f"/bookings/{booked.id}/cancel").status_code == 404
+    done = client.post(f"/bookings/{booked.id}/cancel", data={"back": f"/bookings/{booked.id}"})
+    assert flashed_after(client, done) == "Cancelled."

@@ -140,14 +140,26 @@ def test_a_weekly_series_is_booked_and_one_date_cancelled(page, site: Site):
     page.wait_for_url(f"{site.url}/bookings")
     assert "Booked 4 dates" in page.get_by_role("status").inner_text()
     table = page.get_by_role("table", name="Upcoming")
-    assert table.get_by_role("link", name="Team retro").count() == 4
+    assert table.get_by_role("link", name="Team retro", exact=True).count() == 4
     check_page(page, "mine-series")
-    page.get_by_role("button", name="Cancel this date Team retro, Tue 8 Dec 2026, 14:00").click()
+    page.get_by_role("link", name="Cancel this date Team retro, Tue 8 Dec 2026, 14:00").click()
+    assert "this date only" in page.content()  # asked first: nothing is cancelled yet
+    assert all(b.status == "confirmed" for b in bookings_of(site, "ben"))
+    check_page(page, "cancel-ask")
+    page.get_by_role("button", name="Yes, cancel it").click()
     assert "Cancelled" in page.get_by_role("status").inner_text()
     made = sorted(bookings_of(site, "ben"), key=lambda b: b.start)
     assert [b.status for b in made] == ["confirmed", "cancelled", "confirmed", "confirmed"]
     page.get_by_role(
-        "button", name="Cancel this and later dates of Team retro from Tue 15 Dec 2026, 14:00"
+        "link", name="Cancel this and later dates of Team retro from Tue 15 Dec 2026, 14:00"
     ).click()
+    assert "This cancels 2 dates" in page.content()
+    page.get_by_role("link", name="No, keep it").click()  # changed one's mind
+    page.wait_for_url(f"{site.url}/bookings")
+    page.get_by_role(
+        "link", name="Cancel this and later dates of Team retro from Tue 15 Dec 2026, 14:00"
+    ).click()
+    page.get_by_role("button", name="Yes, cancel these dates").click()
+    assert "1 still booked" in page.get_by_role("status").inner_text()
     made = sorted(bookings_of(site, "ben"), key=lambda b: b.start)
     assert [b.status for b in made] == ["confirmed", "cancelled", "cancelled", "cancelled"]
