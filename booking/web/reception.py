@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
@@ -75,9 +75,9 @@ def day_sheet() -> str:
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
         day = today()
-    day = min(max(day, date(2000, 1, 1)), date(2200, 12, 31))
+    day = min(max(day, date(2000, 1, 2)), date(2200, 12, 30))  # a day before and after too
     sheet = reception.day_sheet(me(), day)
-    return render_template("reception/day.html", sheet=sheet, day=day)
+    return render_template("reception/day.html", sheet=sheet, day=day, one_day=timedelta(days=1))
 
 
 @blp.get("/roll-call")

@@ -31,7 +31,7 @@ def test_reception_checks_a_booking_in_and_the_board_changes(page, site: Site):
     row = floor.get_by_role("row", name="Desk 2.01")
     assert "booked" in row.inner_text()
     arrivals = page.get_by_role("region", name="Arriving in the next hour")
-    assert "Desk day" in arrivals.inner_text()
+    assert "Desk day" in arrivals.inner_text() and "Ben Okafor" in arrivals.inner_text()
     check_page(page, "reception-board")
     row.get_by_role("button", name="Check in Ben Okafor at Desk 2.01").click()
     assert "checked in" in page.get_by_role("status").inner_text()
@@ -47,6 +47,11 @@ def test_reception_checks_a_booking_in_and_the_board_changes(page, site: Site):
     page.get_by_role("link", name="Today's day sheet").click()
     assert "Desk day" in page.content()
     check_page(page, "day-sheet")
+    page.get_by_label("Day", exact=True).fill("2026-11-25")
+    page.get_by_role("button", name="Show").click()
+    page.get_by_role("heading", name="Day sheet, Wednesday 25 November 2026").wait_for()
+    page.get_by_role("link", name="← Tue 24 Nov").click()
+    assert "Desk day" in page.content()
 
 
 def test_a_walk_in_desk_in_two_clicks(page, site: Site):

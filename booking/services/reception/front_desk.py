@@ -29,6 +29,8 @@ class Board:
     no_shows: list[Booking]
     names: dict[int, str]
     people: list[User]
+    #: Who each booking is for, as reception says it: "Ben Okafor, Calder Diagnostics".
+    booked_for: dict[int, str]
     desks: list[ResourceState]
     walk_in_until: datetime
     visitors_in: int  # signed in at reception, not yet out
@@ -63,13 +65,18 @@ def board(actor: User, at: datetime) -> Board:
         for resource in floor.resources
         if resource.kind == "desk" and resource.units_free > 0
     ]
+    everyone = people.list_users(actor)
     return Board(
         at=at,
         occupancy=state,
         arrivals=[booking for booking in soon if booking.start >= due_from],
         no_shows=missed,
         names=resource_names(),
-        people=[person for person in people.list_users(actor) if person.tenant_id is not None],
+        people=[person for person in everyone if person.tenant_id is not None],
+        booked_for={
+            person.id: f"{person.name}, {person.tenant.name}" if person.tenant else person.name
+            for person in everyone
+        },
         desks=desks,
         walk_in_until=walk_in_until(desks, at),
         visitors_in=len(visitors.present(actor)),
