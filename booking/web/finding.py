@@ -46,11 +46,13 @@ def _local_day(day: date) -> Interval:
 
 @dataclass(frozen=True)
 class Block:
-    """A stretch of a timeline row: where it starts and how wide it is, in % of the day."""
+    """A stretch of a timeline row: where it starts and how wide it is, in % of the day;
+    a free one carries the booking its link offers (a time the rules accept), if any."""
 
     start: datetime
     end: datetime
     free: bool
+    offer: Interval | None = None
 
     def left(self, day: Interval) -> float:
         return 100 * (self.start - day.start) / (day.end - day.start)
@@ -60,8 +62,9 @@ class Block:
 
 
 def _blocks(match: Match, day: Interval) -> list[Block]:
+    offers = dict(zip(match.availability.free, match.fits, strict=False))
     found = [
-        Block(max(i.start, day.start), min(i.end, day.end), free)
+        Block(max(i.start, day.start), min(i.end, day.end), free, offers.get(i) if free else None)
         for free, intervals in ((True, match.availability.free), (False, match.availability.busy))
         for i in intervals
         if i.end > day.start and i.start < day.end

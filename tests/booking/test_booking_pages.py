@@ -105,3 +105,28 @@ def test_cancelling_asks_first_and_only_the_booker_is_asked(app: Flask, make: Fa
     assert stranger.get(f"/bookings/{booked.id}/cancel").status_code == 404
     done = client.post(f"/bookings/{booked.id}/cancel", data={"back": f"/bookings/{booked.id}"})
     assert flashed_after(client, done) == "Cancelled."
+
+
+def test_late_in_the_day_the_timeline_offers_only_times_the_rules_accept(app: Flask, make: Factory):
+    from datetime import UTC, datetime
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    app.config["FIXED_NOW"] = datetime(2026, 12, 1, 17, 47, tzinfo=UTC)  # 17:47 in London
+    room = make.resource(name="Room", kind="room", rules={"slot": "PT15M"})
+    member = make.user()
+    client = signed_in(app, member)
+    page = client.get("/find?date=2026-12-01&duration=PT1H").get_data(as_text=True)
+    links = [unescape(href) for href in re.findall(rf'href="(/book/{room.id}\?[^"]+)"', page)]
+    assert links
+    for link in links:
+        asked = parse_qs(urlsplit(link).query)
+        start = datetime.fromisoformat(asked["start"][0])
+        assert start.minute % 15 == 0 and start >= app.config["FIXED_NOW"]
+    timeline = links[-1]
+    assert parse_qs(urlsplit(timeline).query)["start"][0].startswith("2026-12-01T18:00")
+    assert "Book Room, free </span>18:00–21:00" in page
+    form = client.get(timeline).get_data(as_text=True)
+    assert 'name="start" type="time" step="900" required value="18:00"' in form
+    made = client.post(f"/book/{room.id}", data={**FORM, "start": "18:00", "end": "19:00"})
+    assert flashed_after(client, made) == "Booked: it is confirmed."

@@ -67,6 +67,26 @@ class Match:
     resource: ResourceSummary
     availability: Availability
     first_fit: Interval
+    #: For each free stretch (``availability.free``, in order), the earliest booking of
+    #: the length asked for that the rules accept in it, or None: what a timeline offers.
+    fits: tuple[Interval | None, ...] = ()
+
+
+def _claims_span(staged: Sequence[_Candidate], window: Interval) -> Interval:
+    """The window widened by the widest buffers: the claims that can touch it."""
+    before = max((c.rules.buffer_before for c in staged), default=timedelta(0))
+    after = max((c.rules.buffer_after for c in staged), default=timedelta(0))
+    return window.padded(before, after)
+
+
+def _fits(
+    availability: Availability, duration: timedelta, rules: RuleSet, context: Circumstances
+) -> tuple[Interval | None, ...]:
+    """Each free stretch's earliest booking of ``duration`` the rules accept, or None."""
+    return tuple(
+        first_fit(replace(availability, free=[stretch]), duration, rules, context)
+        for stretch in availability.free
+    )
 
 
 def _claims_by_resource(
@@ -146,9 +166,7 @@ def search_availability(
     """
     resources = list_resource_summaries(replace(filters, bookable=True))
     staged = _stage(resources, window, now)
-    before = max((c.rules.buffer_before for c in staged), default=timedelta(0))
-    after = max((c.rules.buffer_after for c in staged), default=timedelta(0))
-    claims_span = window.padded(before, after)
+    claims_span = _claims_span(staged, window)
     batch_size = max(limit + limit // 4, 64)
     certifications: dict[str, date | None] | None = None
     matches: list[Match] = []
@@ -175,6 +193,7 @@ def search_availability(
                 held = replace(context, certifications=certifications)
                 if check_certification(fit, rules, held):
                     continue
-            insort(matches, Match(resource, availability, fit), key=_rank)
+            fits = _fits(availability, duration, rules, context)
+            insort(matches, Match(resource, availability, fit, fits), key=_rank)
             del matches[limit:]
     return matches
