@@ -19,10 +19,10 @@ from booking.errors import (
 )
 from booking.models import KINDS
 from booking.services import reservations
-from booking.services.catalogue import ResourceFilter, get_resource, site_zone
+from booking.services.catalogue import ResourceFilter, get_resource, resource_names, site_zone
 from booking.services.finding import Match, search_availability
 from booking.services.reservations import BookingDraft, SeriesDraft
-from booking.web.blueprint import blp
+from booking.web.blueprint import blp, local_time
 from booking.web.forms import BookingForm, cost_code_from
 from booking.web.my_bookings import made_in_words
 from booking.web.session import me, signed_in
@@ -179,6 +179,19 @@ def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
     return page, 409 if refusal.get("alternatives") is not None else 422
 
 
+def _busy_in_words(conflicts: list[dict[str, Any]]) -> list[str]:
+    """A clash as people read it: what is busy when, and whether the booking in the way
+    is one's own (another's is never named)."""
+    names = resource_names()
+    said = [
+        f"{names.get(c['resource_id'], 'It')} is already booked "
+        f"{local_time(c['start'], 'time')}–{local_time(c['end'], 'time')}"
+        + (", by a booking of your own." if c.get("yours") else ".")
+        for c in conflicts
+    ]
+    return said or ["That time is already booked."]
+
+
 #: The refusals the booking form answers on the page itself.
 REFUSALS = (InvalidFieldsError, RuleViolationError, BookingConflictError, SeriesRefusedError)
 
@@ -193,7 +206,7 @@ def _told(
         return {}, {"reasons": [v["message"] for v in refused.extra["violations"]]}
     if isinstance(refused, BookingConflictError):
         offers = refused.extra.get("alternatives", [])
-        told = {"reasons": ["That time is already booked."], "alternatives": offers}
+        told = {"reasons": _busy_in_words(refused.extra["conflicts"]), "alternatives": offers}
         if refused.extra.get("waitlist"):
             told["waitlist"] = {"start": draft.start, "end": draft.end}
         return {}, told

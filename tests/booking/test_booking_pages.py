@@ -130,3 +130,25 @@ def test_late_in_the_day_the_timeline_offers_only_times_the_rules_accept(app: Fl
     assert 'name="start" type="time" step="900" required value="18:00"' in form
     made = client.post(f"/book/{room.id}", data={**FORM, "start": "18:00", "end": "19:00"})
     assert flashed_after(client, made) == "Booked: it is confirmed."
+
+
+def test_a_clash_says_when_and_whether_the_booking_in_the_way_is_ones_own(
+    app: Flask, client: FlaskClient, make: Factory
+):
+    room = make.resource(name="Room", kind="room")
+    member, other = make.user(), make.user(tenant="Pennine Digital Health")
+    make.booking(room, member, at(1, 10), at(1, 11), title="My stand-up")
+    make.booking(room, other, at(1, 11), at(1, 12), title="Their secret")
+    asked = {"resource_id": room.id, "start": iso(at(1, 10)), "end": iso(at(1, 12)), "title": "x"}
+    refused = client.post("/api/v1/bookings", json=asked, headers=make.headers(member))
+    assert refused.status_code == 409
+    busy = {c["start"][11:16]: c["yours"] for c in refused.get_json()["conflicts"]}
+    assert busy == {"10:00": True, "11:00": False}
+    page = signed_in(app, member).post(
+        f"/book/{room.id}", data={**FORM, "start": "10:00", "end": "12:00"}
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 409
+    assert "Room is already booked 10:00–11:00, by a booking of your own." in html
+    assert "Room is already booked 11:00–12:00." in html
+    assert "Their secret" not in html and other.name not in html

@@ -207,6 +207,7 @@ def _book(actor: User, draft: BookingDraft, setting: _Setting, now: datetime) ->
         override=draft.override_rules,
         offer=lambda: suggest_alternatives(resource, beneficiary, request, now),
         waitlist=not (draft.check_in or draft.hold),  # one may wait for this time instead
+        asker=beneficiary.id,
     )
     if draft.check_in:
         if opening_status(actor, decision) != "confirmed":

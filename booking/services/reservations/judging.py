@@ -134,17 +134,20 @@ def refuse(
     override: bool,
     offer: Callable[[], Sequence[Mapping[str, Any]]] | None = None,
     waitlist: bool = False,
+    asker: int | None = None,
 ) -> None:
     """Raise the refusal ``decision`` calls for: 422 for rule violations (unless
     overridden), 409 for clashes (never overridden), with what ``offer`` suggests instead
-    and, with ``waitlist``, that the caller may wait for the time instead."""
+    and, with ``waitlist``, that the caller may wait for the time instead; the busy time
+    of ``asker``'s own bookings is marked theirs."""
     if decision.violations and not override:
         raise RuleViolationError(
             [{"code": v.code, "message": v.message} for v in decision.violations]
         )
     if decision.conflicts:
         offers = offer() if offer else ()
-        raise BookingConflictError(busy_time(decision.conflicts), offers, waitlist=waitlist)
+        busy = busy_time(decision.conflicts, asker)
+        raise BookingConflictError(busy, offers, waitlist=waitlist)
 
 
 def _read_claims(
