@@ -166,17 +166,19 @@ def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
         draft = form.draft(resource.id)
         if isinstance(draft, SeriesDraft):
             view = reservations.create_series(user, draft, now())
-            flash(f"Booked {len(view.bookings)} dates.")
+            left_out = f"; {len(view.skipped)} left out" if view.skipped else ""
+            flash(f"Booked {len(view.bookings)} dates{left_out}.")
             return redirect(url_for("web.mine"))
         made = reservations.create_booking(user, draft, now())
         flash(made_in_words(made))
         return redirect(url_for("web.booking_page", booking_id=made.id))
     except REFUSALS as refused:
         errors, refusal = _told(refused, draft)
+        status = refused.status  # 409 for a clash, 422 for the rules
     page = render_template(
         "book.html", resource=resource, form=form.values(), errors=errors, refusal=refusal
     )
-    return page, 409 if refusal.get("alternatives") is not None else 422
+    return page, status
 
 
 def _busy_in_words(conflicts: list[dict[str, Any]]) -> list[str]:
@@ -210,7 +212,9 @@ def _told(
         if refused.extra.get("waitlist"):
             told["waitlist"] = {"start": draft.start, "end": draft.end}
         return {}, told
-    return {}, {"reasons": [refused.detail], "occurrences": refused.extra["occurrences"]}
+    dates = refused.extra["occurrences"]
+    said = f"{len(dates)} of the dates cannot be booked as asked, so nothing was booked:"
+    return {}, {"reasons": [said], "occurrences": dates, "book_the_rest": True}
 
 
 @blp.post("/book/<int:resource_id>/offer")

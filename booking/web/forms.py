@@ -46,6 +46,9 @@ class BookingForm(FlaskForm):
     attendees = StringField(filters=[_stripped])
     cost_code = StringField(filters=[_stripped])
     repeat = StringField(filters=[_stripped], default="none")
+    #: "skip": book the dates that can be booked and leave the others (a repeat's refusal
+    #: offers it); anything else books every date or none.
+    on_conflict = StringField(filters=[_stripped], default="fail")
     until = StringField(filters=[_stripped])
 
     starts_at: datetime | None = None
@@ -104,6 +107,7 @@ class BookingForm(FlaskForm):
         return SeriesDraft(
             resource_id, self.starts_at, self.ends_at, title, attendees=self.people,
             cost_code=code, rule=self.rule,
+            on_conflict="skip" if self.on_conflict.data == "skip" else "fail",
         )  # fmt: skip
 
 

@@ -152,3 +152,20 @@ def test_a_clash_says_when_and_whether_the_booking_in_the_way_is_ones_own(
     assert "Room is already booked 10:00–11:00, by a booking of your own." in html
     assert "Room is already booked 11:00–12:00." in html
     assert "Their secret" not in html and other.name not in html
+
+
+def test_a_repeat_with_a_taken_date_offers_to_book_the_other_dates(app: Flask, make: Factory):
+    room = make.resource(name="Room", kind="room")
+    member = make.user()
+    make.booking(room, member, at(8, 10), at(8, 11), title="Already mine")
+    client = signed_in(app, member)
+    weekly = {**FORM, "repeat": "weekly", "until": "2026-12-22"}
+    refused = client.post(f"/book/{room.id}", data=weekly)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "1 of the dates cannot be booked as asked, so nothing was booked:" in html
+    assert "occurrence" not in html
+    assert "already booked, by a booking of your own" in html
+    assert "Book the other dates" in html
+    rest = client.post(f"/book/{room.id}", data={**weekly, "on_conflict": "skip"})
+    assert flashed_after(client, rest) == "Booked 3 dates; 1 left out."

@@ -86,10 +86,11 @@ def test_same_slot_twice_is_409_with_busy_time_only(client, make: Factory, lab):
     problem = response.get_json()
     assert problem["code"] == "booking_conflict"
     assert problem["conflicts"] == [
-        {"resource_id": lab[1].id, "start": iso(at(1, 9)), "end": iso(at(1, 11))}
+        {"resource_id": lab[1].id, "start": iso(at(1, 9)), "end": iso(at(1, 11)), "yours": False}
     ]
     assert "Secret" not in response.get_data(as_text=True)
-    assert all(set(c) == {"resource_id", "start", "end"} for c in problem["conflicts"])
+    assert all(set(c) == {"resource_id", "start", "end", "yours"} for c in problem["conflicts"])
+    assert not any(c["yours"] for c in problem["conflicts"])  # busy time only, never whose
 
 
 def test_back_to_back_bookings_do_not_clash(client, make: Factory, lab):

@@ -76,8 +76,9 @@ def test_fail_refuses_the_whole_series_listing_every_clash(client, make, lab, me
     refused = [local(o["start"]).date().isoformat() for o in problem["occurrences"]]
     assert refused == ["2027-03-23", "2027-04-13"]
     assert all(o["conflicts"] for o in problem["occurrences"])
-    # busy time only: nothing about whose booking it is
-    assert set(problem["conflicts"][0]) == {"resource_id", "start", "end"}
+    # busy time only: nothing about whose booking it is (another's is never one's own)
+    assert set(problem["conflicts"][0]) == {"resource_id", "start", "end", "yours"}
+    assert not any(c["yours"] for c in problem["conflicts"])
     listed = client.get("/api/v1/bookings", headers=make.headers(member)).get_json()
     assert listed == []
 

@@ -8,8 +8,8 @@ from booking.services.core.access import (
     visible_bookings,
     visible_to,
 )
+from booking.services.core.busy import busy_time
 from booking.services.core.claims import (
-    busy_time,
     claims_and_lapsed_holds,
     indexed_overlap,
     is_occupying,

@@ -81,16 +81,17 @@ def _occurrence(
 
 
 def _judged(
-    judge: Judge, occurrences: Sequence[Interval], draft: SeriesDraft
+    judge: Judge, occurrences: Sequence[Interval], draft: SeriesDraft, asker: int
 ) -> tuple[list[tuple[Interval, Decision]], list[Skipped]]:
     """Each occurrence judged in turn, as if the ones accepted before it were booked: the
-    accepted with their decisions, and the refused."""
+    accepted with their decisions, and the refused (clashes with ``asker``'s own
+    bookings marked theirs)."""
     accepted: list[tuple[Interval, Decision]] = []
     skipped: list[Skipped] = []
     for interval in occurrences:
         request = BookingRequest(interval, draft.units, draft.attendees)
         decision = judge.judge(request)
-        refusal = refusal_of(interval, decision, override=draft.override_rules)
+        refusal = refusal_of(interval, decision, override=draft.override_rules, asker=asker)
         if refusal is None:
             judge.accept(request, decision)
             accepted.append((interval, decision))
@@ -116,7 +117,7 @@ def create_series(actor: User, draft: SeriesDraft, now: datetime) -> SeriesView:
     judge = Judge.prepare(
         resource, beneficiary, span, now, rules=rules, parts=expansion.occurrences
     )
-    accepted, skipped = _judged(judge, expansion.occurrences, draft)
+    accepted, skipped = _judged(judge, expansion.occurrences, draft, beneficiary.id)
     if skipped and (draft.on_conflict == "fail" or not accepted):
         raise SeriesRefusedError([as_dict(s) for s in skipped])
     series = Series(

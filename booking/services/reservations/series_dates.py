@@ -45,14 +45,16 @@ class SeriesView:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def refusal_of(interval: Interval, decision: Decision, *, override: bool) -> Skipped | None:
+def refusal_of(
+    interval: Interval, decision: Decision, *, override: bool, asker: int | None = None
+) -> Skipped | None:
     violations = [] if override else decision.violations
     if not decision.conflicts and not violations:
         return None
     return Skipped(
         interval.start,
         interval.end,
-        conflicts=busy_time(decision.conflicts),
+        conflicts=busy_time(decision.conflicts, asker),
         violations=[{"code": v.code, "message": v.message} for v in violations],
     )
 
