@@ -215,8 +215,8 @@ def test_buffers_make_a_clash_inside_them_a_conflict(client: FlaskClient, make: 
     assert first.get_json()["end"] == iso(at(1, 12))  # the booking keeps its own times
     clash = book(client, headers, lab, at(1, 12), at(1, 13))
     assert clash.status_code == 409
-    assert clash.get_json()["conflicts"] == [
-        {"resource_id": lab.id, "start": iso(at(1, 9)), "end": iso(at(1, 12, 30))}
+    assert clash.get_json()["conflicts"] == [  # the booker's own first booking is in the way
+        {"resource_id": lab.id, "start": iso(at(1, 9)), "end": iso(at(1, 12, 30)), "yours": True}
     ]
     window = "start=2026-12-01T08:00&end=2026-12-01T14:00"
     free = client.get(
