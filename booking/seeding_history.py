@@ -53,12 +53,7 @@ def _past_booking(
 def _within_bookable(resource: Resource, everything: dict[int, Resource]) -> bool:
     """Whether a bookable resource holds ``resource`` (booking both at once would clash:
     the history books a lab, not its benches too)."""
-    parent = everything.get(resource.parent_id) if resource.parent_id else None
-    while parent is not None:
-        if parent.bookable:
-            return True
-        parent = everything.get(parent.parent_id) if parent.parent_id else None
-    return False
+    return any(everything[above].bookable for above in resource.ancestor_ids)
 
 
 @transactional

@@ -76,8 +76,7 @@ def _percent(share: float | None) -> str:
     return "—" if share is None else f"{share:.0%}"
 
 
-def _heat_chart(heat: WeekHeat) -> Chart | None:
-    hours = heat.hours_open()
+def _heat_chart(heat: WeekHeat, hours: list[int]) -> Chart | None:
     if not hours:
         return None
     shares = [(d, h, heat.utilisation(d, h)) for d in range(7) for h in hours]
@@ -145,6 +144,7 @@ def usage_page() -> str:
     first, last, problems = _period(*_last_months(3))
     user = me()
     heat = accounts.week_heatmap(user, first, last)
+    hours = heat.hours_open()
     by_resource = accounts.usage_report(user, first, last, "resource")
     by_month = accounts.usage_report(user, first, last, "month")
     by_sector = accounts.usage_report(user, first, last, "sector")
@@ -155,8 +155,8 @@ def usage_page() -> str:
         problems=problems,
         heat=heat,
         days=DAYS,
-        hours=heat.hours_open(),
-        heat_chart=_heat_chart(heat),
+        hours=hours,
+        heat_chart=_heat_chart(heat, hours),
         by_resource=by_resource,
         resource_chart=_resource_chart(by_resource),
         by_month=by_month,

@@ -42,11 +42,20 @@ class OpenHours:
 
 @dataclass(frozen=True, slots=True)
 class OpenStretches:
-    """Every bookable resource and the stretches it was open in a period; resources whose
-    rules and closures are alike (most are) share one list, worked out once."""
+    """Every bookable resource and when it was open in a period. Resources whose rules
+    and closures are alike (most are) share one list of stretches, worked out once:
+    ``groups`` holds each distinct list, ``group_of`` each resource's place in it."""
 
     resources: list[ResourceSummary]
-    stretches: dict[int, list[Interval]]
+    groups: list[list[Interval]]
+    group_of: dict[int, int]
+
+    def units_per_group(self) -> list[int]:
+        """How many units (a pool counts each) each group's stretches open."""
+        units = [0] * len(self.groups)
+        for resource in self.resources:
+            units[self.group_of[resource.id]] += resource.quantity
+        return units
 
 
 def open_stretches(period: Interval) -> OpenStretches:
@@ -55,34 +64,36 @@ def open_stretches(period: Interval) -> OpenStretches:
     book, closures = RuleBook.read(), closures_during(period)
     holidays = bank_holidays(period, zone)
     resources = list_resource_summaries(ResourceFilter(bookable=True))
-    shared: dict[tuple[int, tuple[Closure, ...]], list[Interval]] = {}
-    stretches = {}
+    found: dict[tuple[int, tuple[Closure, ...]], int] = {}
+    groups: list[list[Interval]] = []
+    group_of = {}
     for resource in resources:
         rules = book.rules_for(resource.id)
         shut = tuple(
             c for rid in (None, *resource.ancestor_ids, resource.id) for c in closures.get(rid, ())
         )
         key = (id(rules), shut)
-        if key not in shared:
+        if key not in found:
             days_off = holidays if rules.closed_on_bank_holidays else {}
-            shared[key] = open_time(rules, period, zone, days_off, shut)
-        stretches[resource.id] = shared[key]
-    return OpenStretches(resources, stretches)
+            found[key] = len(groups)
+            groups.append(open_time(rules, period, zone, days_off, shut))
+        group_of[resource.id] = found[key]
+    return OpenStretches(resources, groups, group_of)
 
 
 def open_hours(months: Sequence[Month], period: Interval) -> OpenHours:
     """Open time of every bookable resource within ``period``, split by ``months``."""
     found = open_stretches(period)
-    by_list: dict[int, dict[str, float]] = {}
-    seconds = {}
-    for resource in found.resources:
-        stretches = found.stretches[resource.id]
-        if id(stretches) not in by_list:
-            by_list[id(stretches)] = {
-                month.name: sum(s.duration.total_seconds() for s in clip(stretches, month.span))
-                for month in months
-            }
-        seconds[resource.id] = {
-            month: value * resource.quantity for month, value in by_list[id(stretches)].items()
+    per_group = [
+        {month.name: sum(s.duration.total_seconds() for s in clip(group, month.span))
+         for month in months}
+        for group in found.groups
+    ]  # fmt: skip
+    seconds = {
+        resource.id: {
+            month: value * resource.quantity
+            for month, value in per_group[found.group_of[resource.id]].items()
         }
+        for resource in found.resources
+    }
     return OpenHours(found.resources, seconds)

@@ -64,13 +64,7 @@ def week_heatmap(actor: User, first: date, last: date) -> WeekHeat:
         zone,
     )
     found = open_stretches(span)
-    units: dict[int, int] = {}  # each shared list of stretches: how many units it opens
-    lists = {}
-    for resource in found.resources:
-        stretches = found.stretches[resource.id]
-        lists[id(stretches)] = stretches
-        units[id(stretches)] = units.get(id(stretches), 0) + resource.quantity
     opened = empty_week()
-    for key, stretches in lists.items():
-        spread_over_week(((s, units[key]) for s in stretches), zone, opened)
+    for stretches, units in zip(found.groups, found.units_per_group(), strict=True):
+        spread_over_week(((s, units) for s in stretches), zone, opened)
     return WeekHeat(booked, opened)
