@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app booking
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean machine
+PORT   ?= 5000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +22,13 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed
-	@echo "Serving on http://127.0.0.1:5000: open it and sign in with a password above, or try: curl http://127.0.0.1:5000/api/v1/resources -H 'Authorization: Bearer <a token above>'"
+	@echo "Serving on http://127.0.0.1:$(PORT): open it and sign in with a password above, or try: curl http://127.0.0.1:$(PORT)/api/v1/resources -H 'Authorization: Bearer <a token above>'"
 	@# the scheduler (no-shows, expiries, mail) beside the server, stopped with it; both
 	@# write their counts to one folder, so /metrics shows the server's and the jobs'
 	@rm -rf instance/metrics && mkdir -p instance/metrics
 	@export PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/instance/metrics; \
 		$(FLASK) scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
-		$(FLASK) run --host 127.0.0.1 --port 5000
+		$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -48,7 +49,11 @@ $(AXE): tests/browser/package.json
 		npm install --prefix tests/browser --no-audit --no-fund --silent; \
 	else echo "npm is missing: the browser tests will be skipped"; fi
 
-test: lint $(ICALJS) $(AXE)
+# PostgreSQL's server, Node and npm, Chromium and jq, installed when missing (CI runs the same).
+machine:
+	@scripts/test-machine
+
+test: machine lint $(ICALJS) $(AXE)
 	$(BIN)/pytest -n auto
 
 bench: $(VENV)/.dev-installed
