@@ -664,6 +664,12 @@ PAGES: dict[str, tuple[Callable[[dict[str, User]], str], dict[str, int]]] = {
         },
     ),  # fmt: skip
 }
+PAGES.update(
+    {
+        "my calendar": (lambda u: "/calendar?view=month", dict.fromkeys(CALLERS, 200)),
+        "a resource's week": (lambda u: "/calendar?resource=1", dict.fromkeys(CALLERS, 200)),
+    }
+)
 PAGE_CASES = [(page, caller) for page in PAGES for caller in CALLERS]
 
 
@@ -699,3 +705,19 @@ def test_statement_pages_show_only_the_money_the_caller_may_see(
     seen_tenants = {"Tenant B" if n == "member_B" else "Tenant A" for n in sees}
     for tenant in {"Tenant A", "Tenant B"} - seen_tenants:
         assert tenant not in as_csv and tenant not in html
+
+
+@pytest.mark.parametrize(("caller", "sees"), WHO_SEES_WHOM)
+def test_calendar_pages_show_only_the_titles_the_caller_may_see(
+    world: World, make: Factory, caller, sees
+):
+    for name, day in (("owner", 7), ("mate", 8), ("member_B", 9)):
+        make.booking(world.room, world.users[name], at(day, 9), at(day, 10), title=f"T-{name}")
+    client = page_client(make, world.users[caller])
+    week = client.get(f"/calendar?resource={world.room.id}&date=2026-12-08").get_data(as_text=True)
+    for name in ("owner", "mate", "member_B"):
+        assert (f"T-{name}" in week) == (name in sees), name
+    assert week.count("Booked") == 3 - len(sees)
+    mine = client.get("/calendar?date=2026-12-08").get_data(as_text=True)
+    for name in ("owner", "mate", "member_B"):
+        assert (f"T-{name}" in mine) == (name == caller), name

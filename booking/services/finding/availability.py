@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from booking.access import require
-from booking.models import Booking, User
+from booking.models import Booking, Resource, User
 from booking.services.catalogue import (
     ResourceFilter,
     ResourceSummary,
@@ -47,17 +47,47 @@ from rules import Closure as ClosedTime
 from rules.policies import check_certification
 
 
+def _availability_of(
+    resource: Resource, window: Interval, now: datetime
+) -> tuple[Availability, RuleSet, Circumstances]:
+    rules = rules_of(resource)
+    context = circumstances_for(resource, rules, window, now)
+    claims = load_claims(related_bookings(resource), claims_window(window, rules), now)
+    open_time = bookable_time(rules, window, context) if resource.bookable else []
+    found = find_availability(target_of(resource), claims, window, open_time, rules)
+    return found, rules, context
+
+
 def resource_availability(
     actor: User, resource_id: int, window: Interval, now: datetime
 ) -> Availability:
     """Free, busy and closed time of one resource; one that cannot be booked is never free."""
     require(actor, "see_catalogue")
-    resource = get_resource(resource_id)
-    rules = rules_of(resource)
-    context = circumstances_for(resource, rules, window, now)
-    claims = load_claims(related_bookings(resource), claims_window(window, rules), now)
-    open_time = bookable_time(rules, window, context) if resource.bookable else []
-    return find_availability(target_of(resource), claims, window, open_time, rules)
+    return _availability_of(get_resource(resource_id), window, now)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Offers:
+    """A resource's free stretches in a window, each with the earliest booking of the
+    length asked for that the rules accept for the asker (None where there is none), and
+    why the asker cannot book it at all, if so (a certification they lack)."""
+
+    free: list[Interval]
+    fits: tuple[Interval | None, ...]
+    refused: str | None
+
+
+def resource_offers(
+    actor: User, resource: Resource, window: Interval, duration: timedelta, now: datetime
+) -> Offers:
+    """What a calendar offers of ``resource`` to ``actor`` in ``window``."""
+    found, rules, context = _availability_of(resource, window, now)
+    if rules.required_certification:
+        held = replace(context, certifications=certifications_of(actor))
+        refused = check_certification(Interval(now, now + timedelta(minutes=1)), rules, held)
+        if refused:
+            return Offers(found.free, (None,) * len(found.free), refused[0].message)
+    return Offers(found.free, stretch_fits(found, duration, rules, context), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +109,7 @@ def _claims_span(staged: Sequence[_Candidate], window: Interval) -> Interval:
     return window.padded(before, after)
 
 
-def _fits(
+def stretch_fits(
     availability: Availability, duration: timedelta, rules: RuleSet, context: Circumstances
 ) -> tuple[Interval | None, ...]:
     """Each free stretch's earliest booking of ``duration`` the rules accept, or None."""
@@ -193,7 +223,7 @@ def search_availability(
                 held = replace(context, certifications=certifications)
                 if check_certification(fit, rules, held):
                     continue
-            fits = _fits(availability, duration, rules, context)
+            fits = stretch_fits(availability, duration, rules, context)
             insort(matches, Match(resource, availability, fit, fits), key=_rank)
             del matches[limit:]
     return matches
