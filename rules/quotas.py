@@ -69,6 +69,15 @@ def _used(claims: Sequence[Claim], period: Interval) -> timedelta:
     return total
 
 
+def used_now(
+    quota: Quota, counted: Sequence[Claim], at: datetime, zone: ZoneInfo
+) -> tuple[date, timedelta]:
+    """The first local day of the quota's period running at ``at``, and the time its
+    ``counted`` bookings take of that period."""
+    period = periods(Interval(at, at + timedelta(seconds=1)), quota.period, zone)[0]
+    return wall_clock(period.start, zone).date(), _used(counted, period)
+
+
 def _hours(length: timedelta) -> str:
     return f"{length / HOUR:g}"
 

@@ -19,8 +19,15 @@ from booking.errors import (
 )
 from booking.models import KINDS
 from booking.services import reservations
-from booking.services.catalogue import ResourceFilter, get_resource, resource_names, site_zone
-from booking.services.finding import Match, search_availability
+from booking.services.catalogue import (
+    ResourceFilter,
+    feature_names,
+    get_resource,
+    resource_names,
+    site_zone,
+    terms_for,
+)
+from booking.services.finding import Match, needing_training, search_availability
 from booking.services.reservations import BookingDraft, SeriesDraft
 from booking.web.blueprint import blp, local_time
 from booking.web.forms import BookingForm, cost_code_from
@@ -35,6 +42,9 @@ DAY_START, DAY_END = 7, 21
 DURATIONS = {"PT30M": "30 minutes", "PT1H": "1 hour", "PT2H": "2 hours", "PT3H": "3 hours",
              "PT4H": "4 hours", "PT8H": "All day (8 hours)"}  # fmt: skip
 BOOKABLE_KINDS = [k for k in KINDS if k not in ("building", "floor", "zone")]
+#: The kinds as a search offers them: benches are booked as desks, instruments as equipment.
+KIND_WORDS = {"lab": "Lab (the whole lab)", "desk": "Desk or lab bench",
+              "equipment": "Equipment or instrument", "room": "Meeting room"}  # fmt: skip
 
 
 def _local_day(day: date) -> Interval:
@@ -96,7 +106,9 @@ def find() -> str:
     duration_text = duration_text if duration_text in DURATIONS else "PT1H"
     length = parse_duration(duration_text)
     attendees = _int(request.args.get("attendees"), 1, 10_000)
+    features = feature_names()
     feature = (request.args.get("feature") or "").strip()[:100]
+    feature = feature if feature in features else ""
     window = _local_day(day)
     filters = ResourceFilter(
         kind=kind, min_capacity=attendees, feature=(feature,) if feature else ()
@@ -116,6 +128,9 @@ def find() -> str:
         feature=feature,
         rows=rows,
         slots=matches[:10],
+        features=features,
+        kind_words=KIND_WORDS,
+        not_yet=needing_training(user, filters, now()),
         hours=range(DAY_START, DAY_END),
         previous_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
@@ -154,12 +169,15 @@ def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
         resource = get_resource(resource_id)
     except DomainError:
         abort(404)
+    terms = terms_for(user, resource, now())
     if request.method == "GET":
-        return render_template("book.html", resource=resource, form=_form_defaults(), errors={})
+        return render_template(
+            "book.html", resource=resource, form=_form_defaults(), errors={}, terms=terms
+        )
     form = BookingForm(request.form)
     if not form.validate():
         page = render_template(
-            "book.html", resource=resource, form=form.values(), errors=form.problems()
+            "book.html", resource=resource, form=form.values(), errors=form.problems(), terms=terms
         )
         return page, 422
     try:
@@ -176,8 +194,9 @@ def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
         errors, refusal = _told(refused, draft)
         status = refused.status  # 409 for a clash, 422 for the rules
     page = render_template(
-        "book.html", resource=resource, form=form.values(), errors=errors, refusal=refusal
-    )
+        "book.html", resource=resource, form=form.values(), errors=errors, refusal=refusal,
+        terms=terms,
+    )  # fmt: skip
     return page, status
 
 

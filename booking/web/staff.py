@@ -16,11 +16,13 @@ from booking.services.catalogue import (
     get_resource,
     list_resources,
     resource_names,
+    rules_of,
     site_zone,
 )
 from booking.services.reservations import BookingQuery
 from booking.web.session import for_those_who_can, me
 from rules.localtime import LocalTimeError, localize
+from rules.wording import rules_in_words
 
 blp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -132,4 +134,7 @@ def resource_rules(resource_id: int) -> str:
         resource = get_resource(resource_id)
     except DomainError:
         abort(404)
-    return render_template("staff/rules.html", resource=resource, rules=describe_rules(resource))
+    said = rules_in_words(rules_of(resource))
+    return render_template(
+        "staff/rules.html", resource=resource, rules=describe_rules(resource), said=said
+    )

@@ -169,3 +169,62 @@ def test_a_repeat_with_a_taken_date_offers_to_book_the_other_dates(app: Flask, m
     assert "Book the other dates" in html
     rest = client.post(f"/book/{room.id}", data={**weekly, "on_conflict": "skip"})
     assert flashed_after(client, rest) == "Booked 3 dates; 1 left out."
+
+
+def test_the_form_gives_the_rules_in_words_and_what_is_left_of_the_quota(app: Flask, make: Factory):
+    lab = make.resource(name="Lab", kind="lab", rules={
+        "buffer_after": "PT30M", "quota": [{"scope": "tenant", "period": "month", "hours": 40}],
+    })  # fmt: skip
+    member = make.user()
+    make.booking(lab, member, at(1, 9), at(1, 11, 30))
+    app.config["FIXED_NOW"] = at(1, 12)
+    page = signed_in(app, member).get(f"/book/{lab.id}").get_data(as_text=True)
+    assert "Before you book" in page
+    assert "30 minutes kept free after each booking, for cleaning or decontamination." in page
+    assert "Your organisation has 37.5 hours of its 40 hours left this month" in page
+    assert "PT30M" not in page
+    staff = signed_in(app, make.user("facility_manager"))
+    rules_page = staff.get(f"/staff/resources/{lab.id}").get_data(as_text=True)
+    assert "30 minutes kept free after each booking" in rules_page
+    assert "PT30M" not in rules_page and "&#34;" not in rules_page
+
+
+def test_a_resource_needing_training_says_so_and_how_to_get_it(app: Flask, make: Factory):
+    cabinet = make.resource(
+        name="Cabinet", kind="equipment", rules={"required_certification": "biosafety-cabinet"}
+    )
+    page = signed_in(app, make.user()).get(f"/book/{cabinet.id}").get_data(as_text=True)
+    assert "You cannot book this yet" in page
+    assert "This needs the biosafety-cabinet certification." in page
+    assert "ask the centre's facilities team for the training" in page
+
+
+def test_finding_offers_features_as_choices_and_names_what_needs_training(
+    app: Flask, make: Factory
+):
+    from booking.extensions import db
+    from booking.models import Certification
+    from tests.conftest import NOW
+
+    make.resource(name="Bench", kind="desk", features=["lab-bench", "sink"])
+    cabinet = make.resource(
+        name="Cabinet", kind="equipment", features=["biosafety-cabinet"],
+        rules={"required_certification": "biosafety-cabinet"},
+    )  # fmt: skip
+    member = make.user()
+    client = signed_in(app, member)
+    page = client.get("/find?date=2026-12-01").get_data(as_text=True)
+    assert '<option value="lab-bench" >Lab bench</option>' in page
+    assert '<option value="desk" >Desk or lab bench</option>' in page
+    assert "Not yours to book yet" in page
+    assert f'<a href="/book/{cabinet.id}">Cabinet</a>: This needs the biosafety-cabinet' in page
+    benches = client.get("/find?date=2026-12-01&feature=lab-bench").get_data(as_text=True)
+    assert "Bench" in benches and "Not yours to book yet" not in benches
+    with app.app_context():
+        db.session.add(Certification(
+            user_id=member.id, code="biosafety-cabinet", created_at=NOW, updated_at=NOW
+        ))  # fmt: skip
+        db.session.commit()
+    trained = client.get("/find?date=2026-12-01&kind=equipment").get_data(as_text=True)
+    assert "Not yours to book yet" not in trained
+    assert f"/book/{cabinet.id}?start=" in trained

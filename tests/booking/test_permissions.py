@@ -667,7 +667,7 @@ PAGES: dict[str, tuple[Callable[[dict[str, User]], str], dict[str, int]]] = {
 PAGES.update(
     {
         "my calendar": (lambda u: "/calendar?view=month", dict.fromkeys(CALLERS, 200)),
-        "a resource's week": (lambda u: "/calendar?resource=1", dict.fromkeys(CALLERS, 200)),
+        "my day": (lambda u: "/calendar?view=day", dict.fromkeys(CALLERS, 200)),
     }
 )
 PAGE_CASES = [(page, caller) for page in PAGES for caller in CALLERS]

@@ -20,6 +20,7 @@ from booking.services.catalogue.resources import (
     ResourceSummary,
     add_resource,
     create_resource,
+    feature_names,
     get_resource,
     get_resource_with_rules,
     list_resource_summaries,
@@ -38,8 +39,11 @@ from booking.services.catalogue.rulebook import (
     site_zone,
     standing_circumstances,
 )
+from booking.services.catalogue.terms import Terms, terms_for
 
 __all__ = [
+    "Terms",
+    "terms_for",
     "ImportResult",
     "Layout",
     "Place",
@@ -52,6 +56,7 @@ __all__ = [
     "closures_during",
     "create_closure",
     "create_resource",
+    "feature_names",
     "delete_closure",
     "describe_rules",
     "get_resource",

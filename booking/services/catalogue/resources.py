@@ -99,6 +99,13 @@ def list_resource_summaries(filters: ResourceFilter) -> list[ResourceSummary]:
     return sorted(found, key=lambda summary: tree_order(summary.path))
 
 
+def feature_names() -> list[str]:
+    """Every feature some bookable resource has, in alphabetical order: what a search
+    offers to filter by."""
+    summaries = list_resource_summaries(ResourceFilter(bookable=True))
+    return sorted({feature for summary in summaries for feature in summary.features})
+
+
 def resource_names() -> dict[int, str]:
     """Every resource's name by id, read in one query (for pages that list bookings)."""
     return {rid: name for rid, name in db.session.execute(select(Resource.id, Resource.name))}

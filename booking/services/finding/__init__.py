@@ -4,6 +4,7 @@ what calendar pages show."""
 from booking.services.finding.availability import (
     Match,
     Offers,
+    needing_training,
     resource_availability,
     resource_offers,
     search_availability,
@@ -24,6 +25,7 @@ __all__ = [
     "Offers",
     "Opening",
     "days_from",
+    "needing_training",
     "own_lane",
     "resource_availability",
     "resource_lanes",

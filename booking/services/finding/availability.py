@@ -227,3 +227,24 @@ def search_availability(
             insort(matches, Match(resource, availability, fit, fits), key=_rank)
             del matches[limit:]
     return matches
+
+
+def needing_training(
+    actor: User, filters: ResourceFilter, now: datetime
+) -> list[tuple[ResourceSummary, str]]:
+    """The bookable resources matching ``filters`` that ``actor`` may not book yet for want
+    of a certification (which the search leaves out), each with the reason in words."""
+    book = RuleBook.read()
+    held: Circumstances | None = None
+    moment = Interval(now, now + timedelta(seconds=1))
+    found = []
+    for resource in list_resource_summaries(replace(filters, bookable=True)):
+        rules = book.rules_for(resource.id)
+        if not rules.required_certification:
+            continue
+        if held is None:
+            held = Circumstances(now, site_zone(), certifications=certifications_of(actor))
+        refused = check_certification(moment, rules, held)
+        if refused:
+            found.append((resource, refused[0].message))
+    return found
