@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from booking.web import (  # noqa: F401 - their views join blp
     calendar_pages,
+    changing,
     door,
     finding,
     my_bookings,

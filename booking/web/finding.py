@@ -191,7 +191,7 @@ def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
         flash(made_in_words(made))
         return redirect(url_for("web.booking_page", booking_id=made.id))
     except REFUSALS as refused:
-        errors, refusal = _told(refused, draft)
+        errors, refusal = refusal_shown(refused, draft)
         status = refused.status  # 409 for a clash, 422 for the rules
     page = render_template(
         "book.html", resource=resource, form=form.values(), errors=errors, refusal=refusal,
@@ -217,7 +217,7 @@ def _busy_in_words(conflicts: list[dict[str, Any]]) -> list[str]:
 REFUSALS = (InvalidFieldsError, RuleViolationError, BookingConflictError, SeriesRefusedError)
 
 
-def _told(
+def refusal_shown(
     refused: DomainError, draft: BookingDraft | SeriesDraft
 ) -> tuple[dict[str, list[str]], dict[str, Any]]:
     """A refusal as the form shows it: problems by field, or reasons (and alternatives)."""

@@ -228,3 +228,55 @@ def test_finding_offers_features_as_choices_and_names_what_needs_training(
     trained = client.get("/find?date=2026-12-01&kind=equipment").get_data(as_text=True)
     assert "Not yours to book yet" not in trained
     assert f"/book/{cabinet.id}?start=" in trained
+
+
+def test_a_booking_is_moved_in_the_pages_with_the_apis_checks_and_words(app: Flask, make: Factory):
+    room = make.resource(name="Room", kind="room")
+    other = make.resource(name="Other room", kind="room")
+    member, stranger = make.user(), make.user(tenant="Holme Valley Biologics")
+    booked = make.booking(room, member, at(1, 9), at(1, 10), title="Stand-up")
+    make.booking(room, stranger, at(1, 14), at(1, 15))
+    client = signed_in(app, member)
+    form = client.get(f"/bookings/{booked.id}/change").get_data(as_text=True)
+    assert 'value="09:00"' in form and 'value="Stand-up"' in form
+    assert "It repeats" not in form
+    assert signed_in(app, stranger).get(f"/bookings/{booked.id}/change").status_code == 404
+    moved = {**FORM, "title": "Stand-up", "start": "14:30", "end": "15:30",
+             "resource_id": str(room.id)}  # fmt: skip
+    refused = client.post(f"/bookings/{booked.id}/change", data=moved)
+    assert refused.status_code == 409
+    said = refused.get_data(as_text=True)
+    assert "Nothing was changed." in said and "Room is already booked 14:00–15:00." in said
+    elsewhere = client.post(f"/bookings/{booked.id}/change",
+                            data={**moved, "resource_id": str(other.id)})  # fmt: skip
+    assert flashed_after(client, elsewhere) == "Changed."
+    page = client.get(f"/bookings/{booked.id}").get_data(as_text=True)
+    assert "Other room" in page and "14:30" in page
+    bad = client.post(f"/bookings/{booked.id}/change", data={**moved, "end": "13:00"})
+    assert bad.status_code == 422
+    assert "The end must be after the start." in bad.get_data(as_text=True)
+
+
+def test_a_repeating_booking_moves_this_and_the_following_dates(app: Flask, make: Factory):
+    room = make.resource(name="Room", kind="room")
+    member = make.user()
+    client = signed_in(app, member)
+    made = client.post(f"/book/{room.id}", data={
+        **FORM, "date": "2026-12-07", "repeat": "weekly", "until": "2026-12-28"})  # fmt: skip
+    assert made.status_code == 302
+    from booking.extensions import db
+    from booking.models import Booking
+
+    with app.app_context():
+        mine = db.select(Booking.id).where(Booking.user_id == member.id)
+        ids = list(db.session.scalars(mine.order_by(Booking.start)))
+    assert len(ids) == 4
+    form = client.get(f"/bookings/{ids[1]}/change").get_data(as_text=True)
+    assert "It repeats: change" in form
+    answer = client.post(f"/bookings/{ids[1]}/change", data={
+        **FORM, "date": "2026-12-14", "start": "11:00", "end": "12:00", "scope": "following",
+        "resource_id": str(room.id)})  # fmt: skip
+    assert flashed_after(client, answer) == "Changed: this and the following dates."
+    with app.app_context():
+        hours = [db.session.get(Booking, i).start.hour for i in ids]
+    assert hours == [10, 11, 11, 11]

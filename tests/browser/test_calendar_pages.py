@@ -61,3 +61,27 @@ def test_equipment_needing_training_says_so_before_booking(page, site: Site):
     page.goto(f"{site.url}/find?date=2026-12-01&kind=equipment")
     assert "Not yours to book yet" in page.inner_text("main")
     check_page(page, "find-not-yet")
+
+
+def test_a_tenant_books_moves_and_cancels(page, site: Site):
+    sign_in(page, site, "ben")
+    room = resource_named(site, "G.02 Holme meeting room")
+    page.goto(f"{site.url}/book/{room.id}?start=2026-12-02T10:00:00%2B00:00"
+              "&end=2026-12-02T11:00:00%2B00:00")  # fmt: skip
+    page.get_by_label("Title").fill("Board prep")
+    page.get_by_role("button", name="Book").click()
+    page.wait_for_url(re.compile(r"/bookings/\d+$"))
+    page.get_by_role("link", name="Change or move").click()
+    page.wait_for_url(re.compile(r"/change$"))
+    check_page(page, "change")
+    page.get_by_label("From").fill("15:00")
+    page.get_by_label("To").fill("16:30")
+    page.get_by_role("button", name="Save the change").click()
+    page.wait_for_url(re.compile(r"/bookings/\d+$"))
+    said = page.inner_text("main")
+    assert "Changed." in said and "15:00 to 16:30" in said
+    page.get_by_role("link", name="Cancel this booking").click()
+    page.get_by_role("button", name=re.compile(r"^Yes, cancel")).click()
+    assert "Cancelled." in page.inner_text("main")
+    (made,) = [b for b in bookings_of(site, "ben") if b.title == "Board prep"]
+    assert made.status == "cancelled" and made.start.hour == 15
