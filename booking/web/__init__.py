@@ -23,6 +23,7 @@ from booking.web import (  # noqa: F401 - their views join blp
     signing_in,
     staff,
     statements,
+    team,
     visits,
     waiting,
     wall,

@@ -33,6 +33,7 @@ from booking.web.blueprint import blp, local_time
 from booking.web.forms import BookingForm, cost_code_from
 from booking.web.my_bookings import made_in_words
 from booking.web.session import me, signed_in
+from booking.web.team import team_of
 from rules import Interval
 from rules.durations import parse_duration
 from rules.localtime import localize
@@ -157,6 +158,7 @@ def _form_defaults() -> dict[str, Any]:
         "cost_code": args.get("cost_code", ""),
         "repeat": "none",
         "until": "",
+        "for_user": args.get("for_user", ""),
     }
 
 
@@ -170,15 +172,18 @@ def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
     except DomainError:
         abort(404)
     terms = terms_for(user, resource, now())
+    team = team_of(user)
     if request.method == "GET":
         return render_template(
-            "book.html", resource=resource, form=_form_defaults(), errors={}, terms=terms
-        )
+            "book.html", resource=resource, form=_form_defaults(), errors={}, terms=terms,
+            team=team,
+        )  # fmt: skip
     form = BookingForm(request.form)
     if not form.validate():
         page = render_template(
-            "book.html", resource=resource, form=form.values(), errors=form.problems(), terms=terms
-        )
+            "book.html", resource=resource, form=form.values(), errors=form.problems(),
+            terms=terms, team=team,
+        )  # fmt: skip
         return page, 422
     try:
         draft = form.draft(resource.id)
@@ -195,7 +200,7 @@ def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
         status = refused.status  # 409 for a clash, 422 for the rules
     page = render_template(
         "book.html", resource=resource, form=form.values(), errors=errors, refusal=refusal,
-        terms=terms,
+        terms=terms, team=team,
     )  # fmt: skip
     return page, status
 

@@ -50,6 +50,8 @@ class BookingForm(FlaskForm):
     #: offers it); anything else books every date or none.
     on_conflict = StringField(filters=[_stripped], default="fail")
     until = StringField(filters=[_stripped])
+    #: Whom it is for: a member of one's tenant (a tenant admin), or empty for oneself.
+    for_user = StringField(filters=[_stripped])
 
     starts_at: datetime | None = None
     ends_at: datetime | None = None
@@ -99,14 +101,16 @@ class BookingForm(FlaskForm):
         """What to book, once the form is valid: one booking, or a series with its rule."""
         assert self.starts_at is not None and self.ends_at is not None
         title, code = self.title.data or "", self.cost_code.data or None
+        chosen = self.for_user.data or ""
+        whom = int(chosen) if chosen.isdigit() else None
         if self.rule is None:
             return BookingDraft(
                 resource_id, self.starts_at, self.ends_at, title, attendees=self.people,
-                cost_code=code,
+                cost_code=code, on_behalf_of=whom,
             )  # fmt: skip
         return SeriesDraft(
             resource_id, self.starts_at, self.ends_at, title, attendees=self.people,
-            cost_code=code, rule=self.rule,
+            cost_code=code, on_behalf_of=whom, rule=self.rule,
             on_conflict="skip" if self.on_conflict.data == "skip" else "fail",
         )  # fmt: skip
 

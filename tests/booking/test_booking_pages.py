@@ -280,3 +280,32 @@ def test_a_repeating_booking_moves_this_and_the_following_dates(app: Flask, make
     with app.app_context():
         hours = [db.session.get(Booking, i).start.hour for i in ids]
     assert hours == [10, 11, 11, 11]
+
+
+def test_a_tenant_admin_sees_the_team_and_books_for_a_member(app: Flask, make: Factory):
+    room = make.resource(name="Room", kind="room")
+    admin, member = make.user("tenant_admin"), make.user()
+    outsider = make.user(tenant="Holme Valley Biologics")
+    make.booking(room, member, at(2, 9), at(2, 10), title="Member's own")
+    make.booking(room, outsider, at(2, 11), at(2, 12), title="Outsider's")
+    client = signed_in(app, admin)
+    team = client.get("/team").get_data(as_text=True)
+    assert "Member&#39;s own" in team and member.email in team
+    assert "Outsider" not in team and outsider.email not in team
+    form = client.get(f"/book/{room.id}").get_data(as_text=True)
+    assert f'<option value="{member.id}" >{member.name}</option>' in form
+    assert outsider.name not in form
+    made = client.post(f"/book/{room.id}", data={**FORM, "for_user": str(member.id)})
+    assert made.status_code == 302
+    from booking.extensions import db
+    from booking.models import Booking
+
+    with app.app_context():
+        booked = db.session.get(Booking, int(made.headers["Location"].rsplit("/", 1)[1]))
+        assert (booked.user_id, booked.booked_by_id) == (member.id, admin.id)
+    refused = client.post(f"/book/{room.id}", data={**FORM, "start": "12:00", "end": "13:00",
+                                                    "for_user": str(outsider.id)})  # fmt: skip
+    assert refused.status_code == 403
+    assert signed_in(app, member).get("/team").status_code == 403
+    assert signed_in(app, make.user("reception")).get("/team").status_code == 403
+    assert "Myself" not in signed_in(app, member).get(f"/book/{room.id}").get_data(as_text=True)

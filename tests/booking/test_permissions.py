@@ -668,6 +668,10 @@ PAGES.update(
     {
         "my calendar": (lambda u: "/calendar?view=month", dict.fromkeys(CALLERS, 200)),
         "my day": (lambda u: "/calendar?view=day", dict.fromkeys(CALLERS, 200)),
+        "the team page": (
+            lambda u: "/team",
+            {**dict.fromkeys(CALLERS, 403), "admin_A": 200, "admin_B": 200},
+        ),
     }
 )
 PAGE_CASES = [(page, caller) for page in PAGES for caller in CALLERS]
