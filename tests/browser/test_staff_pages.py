@@ -34,6 +34,14 @@ def test_a_facility_manager_approves_and_rejects(page, site: Site):
         assert rejected.status == "rejected"
         assert rejected.status_reason == "The Atrium is being repainted that day."
     assert "Nothing is waiting" in page.content()
+    # the booker reads the approver's reason on the booking's page
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, site, "ana")
+    page.goto(f"{site.url}/bookings/{second.id}")
+    said = " ".join(page.inner_text("main").split())
+    assert "rejected" in said
+    assert "Why it was declined The Atrium is being repainted that day." in said
+    check_page(page, "booking-rejected")
 
 
 def test_a_closure_is_made_and_lifted_from_the_page(page, site: Site):
@@ -61,8 +69,10 @@ def test_staff_read_where_each_rule_comes_from(page, site: Site):
     page.get_by_role("link", name="Fluorescence microscope").click()
     table = page.get_by_role("table")
     text = " ".join(table.inner_text().split())
-    assert "required certification" in text and "fluorescence-microscopy" in text
-    assert "opening hours" in text and "Imaging suite 1.30" in text  # inherited from the suite
+    assert "Required certification" in text
+    assert "Only people with the fluorescence-microscopy certification may book it." in text
+    assert "Opening hours" in text and "Imaging suite 1.30" in text  # inherited from the suite
+    assert "Open Monday to Friday" in text and "PT" not in text and "{" not in text
     check_page(page, "rules")
     sign_in(page, site, "reception")
     assert page.goto(f"{site.url}/staff/approvals").status == 403
