@@ -39,6 +39,7 @@ Capability = Literal[
     "print_codes",  # resources' QR codes and sheets of labels
     "see_charges",  # every tenant's charges (others see their own tenant's or their own)
     "close_months",  # close a month's charges for invoicing
+    "read_audit",  # the audit log: who changed what, when
 ]
 
 _EVERYONE: frozenset[Capability] = frozenset({"see_catalogue"})
@@ -57,6 +58,7 @@ _MANAGER: frozenset[Capability] = _STAFF | {
     "manage_displays",
     "see_charges",
     "close_months",
+    "read_audit",
 }
 
 #: What each role may do.
@@ -86,6 +88,7 @@ _ACTIONS: dict[Capability, str] = {
     "print_codes": "print QR codes",
     "see_charges": "see every tenant's charges",
     "close_months": "close months for invoicing",
+    "read_audit": "read the audit log",
 }
 
 

@@ -5,6 +5,7 @@ from marshmallow import fields
 from werkzeug.routing import IntegerConverter
 
 from booking.api import (
+    audit,
     bookings,
     displays,
     feeds,
@@ -36,6 +37,7 @@ BLUEPRINTS = (
     displays.blp,
     visitors.blp,
     reports.blp,
+    audit.blp,
 )
 
 

@@ -8,6 +8,7 @@ from booking.services.core.access import (
     visible_bookings,
     visible_to,
 )
+from booking.services.core.audit_log import AuditFilter, AuditRow, read_audit
 from booking.services.core.busy import busy_time
 from booking.services.core.claims import (
     claims_and_lapsed_holds,
@@ -26,7 +27,10 @@ from booking.services.core.spans import seconds_between, starting_within
 from booking.services.core.transactions import read_alone, read_row, transactional
 
 __all__ = [
+    "AuditFilter",
+    "AuditRow",
     "audit",
+    "read_audit",
     "busy_time",
     "claims_and_lapsed_holds",
     "indexed_overlap",
