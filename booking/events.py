@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar
 
 from booking.extensions import db
@@ -122,6 +122,17 @@ class VisitorArrived(DomainEvent):
 
     visitor_id: int
     host_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordLinkMade(DomainEvent):
+    """A one-time link to set a password was made for ``user_id``: it is mailed to them.
+    ``purpose`` is ``password_reset`` or ``invitation``; ``secret`` is the link's own."""
+
+    user_id: int
+    purpose: Literal["password_reset", "invitation"]
+    secret: str = field(repr=False)
+    lasts: timedelta
 
 
 @dataclass(frozen=True, kw_only=True)

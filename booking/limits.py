@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any, cast
 
 from flask import Flask, Response, current_app, render_template, request
 from flask_limiter import Limiter
@@ -31,6 +32,9 @@ from booking.web import signing_in
 
 #: The page whose failed posts count against ``[limits] sign_in``.
 SIGN_IN = "web.sign_in"
+#: Asking for a password link, which counts every post against ``[limits] sign_in`` (from
+#: its own allowance, shared by the page and the API).
+PASSWORD_LINKS = ("web.forgot_password", "people.ask_for_password_reset")
 #: The machine-readable code of a 429.
 CODE = "rate_limited"
 
@@ -69,7 +73,13 @@ def _limiter() -> Limiter:
 
 def _refused(error: RateLimitExceeded) -> Response:
     wait = retry_after(_limiter())
-    if request.endpoint == SIGN_IN:
+    if request.endpoint == PASSWORD_LINKS[0]:
+        page = render_template(
+            "forgot_password.html",
+            error=f"Too many requests from this address. Try again in {wait} seconds.",
+        )
+        response = current_app.response_class(page, status=429, mimetype="text/html")
+    elif request.endpoint == SIGN_IN:
         message = (
             "Too many failed sign-ins from this address. "
             f"Try again in {wait} second{'s' if wait != 1 else ''}."
@@ -86,8 +96,9 @@ def _refused(error: RateLimitExceeded) -> Response:
             429,
             CODE,
             "Too many requests",
-            f"This API token has used its allowance ({error.limit.limit}); "
-            f"try again in {wait} second{'s' if wait != 1 else ''}. Nothing was changed.",
+            f"{'This address' if _bearer() is None else 'This API token'} has used its "
+            f"allowance ({error.limit.limit}); try again in {wait} "
+            f"second{'s' if wait != 1 else ''}. Nothing was changed.",
             retry_after=wait,
         )
     response.headers["Retry-After"] = str(wait)
@@ -115,4 +126,10 @@ def init_app(app: Flask) -> None:
         deduct_when=lambda response: not _signed_in(response),
     )
     app.view_functions[SIGN_IN] = failed_sign_ins(signing_in.sign_in)
+    asking = limiter.shared_limit(
+        app.config["LIMITS_SIGN_IN"], scope="password_links", key_func=_by_address,
+        methods=["POST"],
+    )  # fmt: skip
+    for endpoint in PASSWORD_LINKS:
+        app.view_functions[endpoint] = cast(Any, asking(app.view_functions[endpoint]))
     app.register_error_handler(RateLimitExceeded, _refused)

@@ -4,7 +4,15 @@ from typing import Any
 
 from booking.api.context import actor, now, v1_blueprint
 from booking.models import Tenant, User
-from booking.schemas.people import TenantPatchSchema, TenantSchema, TokenSchema, UserSchema
+from booking.schemas.people import (
+    AcceptedSchema,
+    PasswordChangeSchema,
+    PasswordResetSchema,
+    TenantPatchSchema,
+    TenantSchema,
+    TokenSchema,
+    UserSchema,
+)
 from booking.services import people
 
 blp = v1_blueprint("people", __name__, "Tenants, users and tokens")
@@ -61,3 +69,37 @@ def create_token(user_id: int) -> dict[str, Any]:
 def revoke_token(token_id: int) -> None:
     """Revoke a token at once (its owner or an admin)."""
     people.revoke_token(actor(), token_id, now())
+
+
+@blp.get("/me")
+@blp.response(200, UserSchema())
+def who_am_i() -> User:
+    """The user the token belongs to."""
+    return actor()
+
+
+@blp.post("/me/password")
+@blp.arguments(PasswordChangeSchema())
+@blp.response(204)
+def change_password(data: dict[str, Any]) -> None:
+    """Change one's own password, given the current one (it ends one's page sessions)."""
+    people.change_password(actor().id, data["current"], data["new"])
+
+
+#: What a request for a reset link is answered, whether or not the address is known.
+RESET_SENT = (
+    "If that address has an account, a link to set a new password is on its way; "
+    "it works once, for an hour."
+)
+
+
+@blp.post("/password-reset")
+@blp.doc(security=[])
+@blp.arguments(PasswordResetSchema())
+@blp.response(202, AcceptedSchema())
+@blp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many from this address")
+def ask_for_password_reset(data: dict[str, Any]) -> dict[str, str]:
+    """Mail a one-time link to set a new password; no token needed. The answer is the
+    same for any address, so it tells nobody who has an account; limited per address."""
+    people.request_reset(data["email"], now())
+    return {"detail": RESET_SENT}

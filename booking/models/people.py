@@ -118,3 +118,22 @@ class SignInAttempt(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PasswordReset(Model):
+    """A one-time link to set a password: from "forgotten password", or an invitation.
+
+    Only the SHA-256 of the link's secret is kept; the link works once, until
+    ``expires_at``.
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    #: ``reset`` (asked for) or ``invitation`` (a new user's first password).
+    purpose: Mapped[str] = mapped_column(String(20), default="reset")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

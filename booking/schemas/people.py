@@ -42,3 +42,21 @@ class UserSchema(Schema):
 class TokenSchema(Schema):
     id = fields.Integer(dump_only=True)
     token = fields.String(dump_only=True, metadata={"description": "Shown once; store it now."})
+
+
+class PasswordChangeSchema(Schema):
+    current = fields.String(required=True, validate=validate.Length(1, 1000), load_only=True)
+    new = fields.String(
+        required=True,
+        validate=validate.Length(1, 1000),
+        load_only=True,
+        metadata={"description": "At least 8 characters."},
+    )
+
+
+class PasswordResetSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(3, 320))
+
+
+class AcceptedSchema(Schema):
+    detail = fields.String()

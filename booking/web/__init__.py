@@ -11,6 +11,7 @@ from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
 from booking.web import (  # noqa: F401 - their views join blp
+    account,
     auditing,
     calendar_pages,
     changing,

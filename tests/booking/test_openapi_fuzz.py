@@ -29,9 +29,11 @@ CHECKS = [
 
 @pytest.fixture
 def app(database_url):
-    """The fuzzer sends thousands of requests a minute on one token: no rate limit here
-    (``test_limits`` covers the 429s)."""
-    application = app_for(database_url, LIMITS_API="1000000/minute")
+    """The fuzzer sends thousands of requests a minute on one token and one address: no
+    rate limit here (``test_limits`` and ``test_self_service`` cover the 429s)."""
+    application = app_for(
+        database_url, LIMITS_API="1000000/minute", LIMITS_SIGN_IN="1000000/minute"
+    )
     yield application
     with application.app_context():
         close_databases()
@@ -101,4 +103,7 @@ def test_every_documented_error_is_problem_json_and_bearer_operations_name_401_a
         "GET /api/v1/feeds/{secret}/mine.ics",
         "GET /api/v1/feeds/{secret}/tenant.ics",
         "GET /api/v1/feeds/{secret}/resources/{resource_id}.ics",
+        "POST /api/v1/password-reset",  # limited per address: it documents its 429
     }
+    asking = spec["paths"]["/api/v1/password-reset"]["post"]["responses"]
+    assert "Retry-After" in resolve(asking["429"])["headers"]

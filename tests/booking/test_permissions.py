@@ -139,6 +139,10 @@ def new_booking(w: World, **extra: Any) -> dict[str, Any]:
 Action = Callable[[World, str], Any]
 
 ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
+    "who am I": (
+        lambda w, c: w.client.get("/api/v1/me", headers=w.headers[c]),
+        dict.fromkeys(CALLERS, 200),
+    ),
     "read the audit log": (
         lambda w, c: w.client.get(f"/api/v1/audit?booking_id={w.booking.id}", headers=w.headers[c]),
         {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
@@ -672,6 +676,7 @@ PAGES.update(
     {
         "my calendar": (lambda u: "/calendar?view=month", dict.fromkeys(CALLERS, 200)),
         "my day": (lambda u: "/calendar?view=day", dict.fromkeys(CALLERS, 200)),
+        "one's account": (lambda u: "/account", dict.fromkeys(CALLERS, 200)),
         "the audit log page": (
             lambda u: "/staff/audit",
             {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},

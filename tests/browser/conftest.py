@@ -110,10 +110,11 @@ def check_page(page: Any, name: str, widths: dict[str, int] | None = None) -> No
     page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
 
 
-def sign_in(page: Any, site: Site, who: str) -> None:
+def sign_in(page: Any, site: Site, who: str, password: str | None = None) -> None:
+    """Sign in as demo user ``who``, with their demo password unless given another."""
     person = site.people[who]
     page.goto(f"{site.url}/sign-in")
     page.get_by_label("E-mail address").fill(person.email)
-    page.get_by_label("Password").fill(person.password)
+    page.get_by_label("Password").fill(password or person.password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/sign-in" not in url)

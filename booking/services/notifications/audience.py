@@ -24,6 +24,8 @@ Kind = Literal[
     "reminder",
     "offered",  # freed time held for someone on the waitlist
     "visitor_arrived",  # to a visitor's host
+    "password_reset",  # a link to set a new password, asked for
+    "invitation",  # a new user's link to set their first password
 ]
 
 #: The preference (``/me/preferences``) that lets a person refuse each kind.
@@ -39,7 +41,12 @@ TOPIC_OF: Mapping[Kind, str] = {
     "reminder": "reminders",
     "offered": "waitlist",
     "visitor_arrived": "visitors",
+    # one's own account: no preference switches these off
+    "password_reset": "account",
+    "invitation": "account",
 }
+#: Kinds about one's account rather than a booking (their own mail template).
+ACCOUNT: frozenset[Kind] = frozenset({"password_reset", "invitation"})
 #: Kinds that remove the event from calendars (iTIP ``METHOD:CANCEL``).
 CANCELLING: frozenset[Kind] = frozenset({"cancelled", "rejected", "expired", "released"})
 

@@ -36,6 +36,8 @@ VERBS: dict[Kind, str] = {
     "reminder": "Reminder",
     "offered": "Free for you",
     "visitor_arrived": "Your visitor is here",
+    "password_reset": "Set a new password",
+    "invitation": "Your account",
 }
 #: The first line of each kind's message; ``{asked_by}`` is whom a booking is for.
 INTROS: dict[Kind, str] = {
@@ -54,6 +56,10 @@ INTROS: dict[Kind, str] = {
     "offered": "Time you were waiting for has come free, and it is held for you. Confirm it "
     "on its page before the hold runs out, or it passes to the next person waiting.",
     "visitor_arrived": "Your visitor has signed in at reception.",
+    "password_reset": "Someone (we hope you) asked to set a new password for your account. "
+    "If it was not you, ignore this message: your password stays as it is.",
+    "invitation": "You have an account for booking rooms, labs, desks and equipment at the "
+    "centre. Choose your password to sign in.",
 }
 #: How many of a series' dates a message lists before "and N more".
 LISTED_DATES = 12

@@ -32,7 +32,7 @@ from flask import Flask, current_app
 from booking.models import Notification
 from booking.services.core import transactional
 from booking.services.notifications import outbox, preferences
-from booking.services.notifications.audience import Kind
+from booking.services.notifications.audience import ACCOUNT, Kind
 from booking.services.notifications.composing import intro, site_url
 from booking.services.notifications.recording import write_recorded
 from booking.services.notifications.reminders import write_due_reminders
@@ -67,9 +67,10 @@ def render(notification: Notification) -> Message:
             f"{site_url()}/unsubscribe/{preferences.unsubscribe_token(notification.user_id)}"
         )
         payload["unsubscribe_link"] = unsubscribe
+    template = "mail/account" if notification.kind in ACCOUNT else "mail/booking"
     body = MIMEMultipart("alternative")
-    body.attach(MIMEText(_render("mail/booking.txt", payload), "plain", "utf-8"))
-    body.attach(MIMEText(_render("mail/booking.html", payload), "html", "utf-8"))
+    body.attach(MIMEText(_render(f"{template}.txt", payload), "plain", "utf-8"))
+    body.attach(MIMEText(_render(f"{template}.html", payload), "html", "utf-8"))
     ics = payload.get("ics")
     message: Message = body
     if ics:

@@ -16,6 +16,14 @@ from booking.services.people.passwords import (
     set_password_now,
     sign_in,
 )
+from booking.services.people.resets import (
+    ResetLinkError,
+    change_password,
+    check_reset_link,
+    invite,
+    request_reset,
+    reset_password,
+)
 from booking.services.people.users import (
     add_user,
     create_tenant,
@@ -28,6 +36,12 @@ from booking.services.people.users import (
 )
 
 __all__ = [
+    "ResetLinkError",
+    "change_password",
+    "check_reset_link",
+    "invite",
+    "request_reset",
+    "reset_password",
     "update_tenant",
     "SignInRefusedError",
     "TOKEN_PREFIX",

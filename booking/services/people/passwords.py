@@ -21,6 +21,8 @@ from booking.models import SignInAttempt, User
 from booking.services.core import transactional
 
 MIN_LENGTH = 8
+#: Hashing has a cost per character; nobody types more.
+MAX_LENGTH = 1000
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 
@@ -37,11 +39,13 @@ def _normal(email: str) -> str:
     return email.strip().lower()
 
 
-def set_password_now(user: User, password: str) -> None:
+def set_password_now(user: User, password: str, field: str = "password") -> None:
     """Give ``user`` ``password`` in the current transaction; it ends every session
-    signed in with the old one."""
+    signed in with the old one. A refusal names ``field``."""
     if len(password) < MIN_LENGTH:
-        raise InvalidFieldsError({"password": [f"Use at least {MIN_LENGTH} characters."]})
+        raise InvalidFieldsError({field: [f"Use at least {MIN_LENGTH} characters."]})
+    if len(password) > MAX_LENGTH:
+        raise InvalidFieldsError({field: [f"Use at most {MAX_LENGTH} characters."]})
     user.password_hash = generate_password_hash(password)
     user.session_version = (user.session_version or 0) + 1
 

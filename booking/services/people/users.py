@@ -12,6 +12,7 @@ from booking.errors import DuplicateError, InvalidFieldsError, NotFoundError
 from booking.extensions import db
 from booking.models import Tenant, User
 from booking.services.core import transactional
+from booking.services.people.resets import invite
 
 #: Roles that work for the centre rather than for a tenant: they belong to none.
 STAFF_ROLES = roles_that("see_all")
@@ -123,7 +124,9 @@ def create_user(
 ) -> User:
     """A new user (admins only)."""
     require(actor, "manage_people", "create users")
-    return add_user(email, name, role, now, tenant_id=tenant_id)
+    user = add_user(email, name, role, now, tenant_id=tenant_id)
+    invite(user, now)
+    return user
 
 
 @transactional
@@ -131,4 +134,6 @@ def create_user_from_cli(
     email: str, name: str, role: str, tenant_name: str | None, now: datetime
 ) -> User:
     """A new user, creating the named tenant if it does not exist (for the command line)."""
-    return add_user(email, name, role, now, tenant_name=tenant_name)
+    user = add_user(email, name, role, now, tenant_name=tenant_name)
+    invite(user, now)
+    return user
