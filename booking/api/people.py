@@ -2,12 +2,16 @@
 
 from typing import Any
 
+from flask import Response
+
 from booking.api.context import actor, now, v1_blueprint
+from booking.api.responses import json_response
 from booking.models import Tenant, User
 from booking.schemas.people import (
     AcceptedSchema,
     PasswordChangeSchema,
     PasswordResetSchema,
+    PersonalDataSchema,
     TenantPatchSchema,
     TenantSchema,
     TokenSchema,
@@ -54,6 +58,23 @@ def list_users() -> list[User]:
 def create_user(data: dict[str, Any]) -> User:
     """Create a user (admin)."""
     return people.create_user(actor(), now=now(), **data)
+
+
+@blp.get("/users/<id:user_id>/export")
+@blp.response(200, PersonalDataSchema())
+def export_personal_data(user_id: int) -> Response:
+    """Everything held about a person, as JSON (the person themselves, or an admin);
+    recorded in the audit log."""
+    return json_response(people.export_person(actor(), user_id, now()))
+
+
+@blp.post("/users/<id:user_id>/erase")
+@blp.response(200, UserSchema())
+def erase_personal_data(user_id: int) -> User:
+    """Replace a person's data with a pseudonym, keeping their bookings and charges for
+    the accounts; their tokens, feeds and password stop working (admin). Refused (409)
+    while they have bookings still to come."""
+    return people.erase_person(actor(), user_id, now())
 
 
 @blp.post("/users/<id:user_id>/tokens")

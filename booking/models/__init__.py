@@ -13,6 +13,7 @@ from booking.models.notifications import (
 from booking.models.people import (
     ROLES,
     SECTORS,
+    AccountEvent,
     ApiToken,
     FeedKey,
     FeedState,
@@ -52,6 +53,7 @@ __all__ = [
     "FeedState",
     "Resource",
     "Series",
+    "AccountEvent",
     "PasswordReset",
     "SignInAttempt",
     "Tenant",

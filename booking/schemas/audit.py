@@ -19,11 +19,17 @@ class AuditQuerySchema(PageSchema):
 class AuditEntrySchema(Schema):
     id = fields.Integer()
     at = Instant()
-    action = fields.String(metadata={"description": "created, updated, cancelled, …"})
-    booking_id = fields.Integer()
-    booking_title = fields.String()
-    resource_id = fields.Integer()
-    resource_name = fields.String()
+    action = fields.String(
+        metadata={"description": "created, updated, cancelled, …; exported, erased"}
+    )
+    booking_id = fields.Integer(allow_none=True, metadata={"description": "null: an account."})
+    booking_title = fields.String(allow_none=True)
+    resource_id = fields.Integer(allow_none=True)
+    resource_name = fields.String(allow_none=True)
+    user_id = fields.Integer(
+        allow_none=True, metadata={"description": "Whose account (exported, erased)."}
+    )
+    user_name = fields.String(allow_none=True)
     actor_id = fields.Integer(
         allow_none=True, metadata={"description": "null: the service's own jobs."}
     )

@@ -60,3 +60,21 @@ class PasswordResetSchema(Schema):
 
 class AcceptedSchema(Schema):
     detail = fields.String()
+
+
+#: The sections of an export, each a list of rows (see ``services.people.privacy``).
+EXPORT_SECTIONS = (
+    "bookings", "series", "visitors_invited", "waitlist", "certifications",
+    "email_preferences", "messages", "api_tokens", "calendar_feed", "changes_made",
+    "account_events", "failed_sign_ins", "password_links",
+)  # fmt: skip
+
+
+PersonalDataSchema = Schema.from_dict(
+    {
+        "exported_at": fields.String(),
+        "person": fields.Dict(metadata={"description": "Who they are (no password hash)."}),
+        **{section: fields.List(fields.Dict()) for section in EXPORT_SECTIONS},
+    },
+    name="PersonalData",
+)

@@ -143,6 +143,24 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
         lambda w, c: w.client.get("/api/v1/me", headers=w.headers[c]),
         dict.fromkeys(CALLERS, 200),
     ),
+    "export the owner's data": (
+        lambda w, c: w.client.get(
+            f"/api/v1/users/{w.users['owner'].id}/export", headers=w.headers[c]
+        ),
+        {
+            **dict.fromkeys(CALLERS, 404),
+            "admin": 200,
+            "facility_manager": 403,
+            "reception": 403,
+            "owner": 200,
+        },
+    ),
+    "erase member B's data": (
+        lambda w, c: w.client.post(
+            f"/api/v1/users/{w.users['member_B'].id}/erase", headers=w.headers[c]
+        ),
+        {**dict.fromkeys(CALLERS, 403), "admin": 200},
+    ),
     "read the audit log": (
         lambda w, c: w.client.get(f"/api/v1/audit?booking_id={w.booking.id}", headers=w.headers[c]),
         {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
@@ -677,6 +695,15 @@ PAGES.update(
         "my calendar": (lambda u: "/calendar?view=month", dict.fromkeys(CALLERS, 200)),
         "my day": (lambda u: "/calendar?view=day", dict.fromkeys(CALLERS, 200)),
         "one's account": (lambda u: "/account", dict.fromkeys(CALLERS, 200)),
+        "one's own data": (lambda u: "/account/data.json", dict.fromkeys(CALLERS, 200)),
+        "the people page": (
+            lambda u: "/staff/people",
+            {**dict.fromkeys(CALLERS, 403), "admin": 200},
+        ),
+        "member B's data": (
+            lambda u: f"/staff/people/{u['member_B'].id}/data.json",
+            {**dict.fromkeys(CALLERS, 403), "admin": 200},
+        ),
         "the audit log page": (
             lambda u: "/staff/audit",
             {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},

@@ -54,3 +54,20 @@ def test_facilities_read_the_audit_log(page, site: Site):
     table = page.get_by_role("table").inner_text()
     assert "Audited" in table and "Ben Okafor" in table and "created" in table
     check_page(page, "audit-log")
+
+
+def test_an_admin_invites_someone_and_erases_them(page, site: Site):
+    sign_in(page, site, "admin")
+    page.get_by_role("link", name="People").click()
+    check_page(page, "people")
+    page.get_by_label("E-mail address").fill("new.starter@calder-diagnostics.example")
+    page.get_by_label("Name", exact=True).fill("New Starter")
+    page.get_by_label("Role", exact=True).select_option("tenant_member")
+    page.get_by_label("Organisation").select_option(label="Calder Diagnostics")
+    page.get_by_role("button", name="Invite").click()
+    assert "New Starter is invited" in page.get_by_role("status").inner_text()
+    page.get_by_role("link", name="Erase New Starter").click()
+    check_page(page, "erase")
+    page.get_by_role("button", name="Yes, erase New Starter").click()
+    assert "Erased: the account is now" in page.get_by_role("status").inner_text()
+    assert "New Starter" not in page.get_by_role("table").inner_text()

@@ -1,5 +1,6 @@
-"""Reading the audit trail: who changed which booking, when, and what changed, filtered by
-booking, resource, person and period, newest first."""
+"""Reading the audit trail: who changed which booking, when, and what changed, and what
+was done to people's accounts (their data exported or erased); filtered by booking,
+resource, person and period, newest first."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from booking.access import require
 from booking.extensions import db
-from booking.models import Booking, BookingEvent, Resource, User
+from booking.models import AccountEvent, Booking, BookingEvent, Resource, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,18 +36,30 @@ class AuditRow:
     id: int
     at: datetime
     action: str
-    booking_id: int
-    booking_title: str
-    resource_id: int
-    resource_name: str
+    booking_id: int | None
+    booking_title: str | None
+    resource_id: int | None
+    resource_name: str | None
     actor_id: int | None
     actor_name: str | None
     changes: dict[str, Any]
+    #: Whose account, for what was done to an account rather than a booking.
+    user_id: int | None = None
+    user_name: str | None = None
 
 
-def read_audit(actor: User, wanted: AuditFilter) -> list[AuditRow]:
-    """The changes ``wanted`` selects, newest first (facility managers and admins)."""
-    require(actor, "read_audit")
+def _who_and_when(query: Any, wanted: AuditFilter, event: Any, most: int) -> Any:
+    """``query`` narrowed to ``wanted``'s person and period, newest ``most`` first."""
+    if wanted.actor_id is not None:
+        query = query.where(event.actor_id == wanted.actor_id)
+    if wanted.start is not None:
+        query = query.where(event.at >= wanted.start)
+    if wanted.end is not None:
+        query = query.where(event.at < wanted.end)
+    return query.order_by(event.at.desc(), event.id.desc()).limit(most)
+
+
+def _booking_changes(wanted: AuditFilter, most: int) -> list[AuditRow]:
     query = (
         select(BookingEvent, Booking.title, Booking.resource_id, Resource.name, User.name)
         .join(Booking, Booking.id == BookingEvent.booking_id)
@@ -56,14 +70,7 @@ def read_audit(actor: User, wanted: AuditFilter) -> list[AuditRow]:
         query = query.where(BookingEvent.booking_id == wanted.booking_id)
     if wanted.resource_id is not None:
         query = query.where(Booking.resource_id == wanted.resource_id)
-    if wanted.actor_id is not None:
-        query = query.where(BookingEvent.actor_id == wanted.actor_id)
-    if wanted.start is not None:
-        query = query.where(BookingEvent.at >= wanted.start)
-    if wanted.end is not None:
-        query = query.where(BookingEvent.at < wanted.end)
-    query = query.order_by(BookingEvent.at.desc(), BookingEvent.id.desc())
-    rows = db.session.execute(query.limit(wanted.limit).offset(wanted.offset))
+    query = _who_and_when(query, wanted, BookingEvent, most)
     return [
         AuditRow(
             event.id,
@@ -77,5 +84,43 @@ def read_audit(actor: User, wanted: AuditFilter) -> list[AuditRow]:
             actor_name,
             dict(event.changes or {}),
         )  # fmt: skip
-        for event, title, resource_id, resource_name, actor_name in rows
+        for event, title, resource_id, resource_name, actor_name in db.session.execute(query)
     ]
+
+
+def _account_changes(wanted: AuditFilter, most: int) -> list[AuditRow]:
+    if wanted.booking_id is not None or wanted.resource_id is not None:
+        return []
+    whose, by = aliased(User), aliased(User)
+    query = (
+        select(AccountEvent, whose.name, by.name)
+        .join(whose, whose.id == AccountEvent.user_id)
+        .outerjoin(by, by.id == AccountEvent.actor_id)
+    )
+    query = _who_and_when(query, wanted, AccountEvent, most)
+    return [
+        AuditRow(
+            event.id,
+            event.at,
+            event.action,
+            None,
+            None,
+            None,
+            None,
+            event.actor_id,
+            actor_name,
+            dict(event.details or {}),
+            event.user_id,
+            user_name,
+        )  # fmt: skip
+        for event, user_name, actor_name in db.session.execute(query)
+    ]
+
+
+def read_audit(actor: User, wanted: AuditFilter) -> list[AuditRow]:
+    """The changes ``wanted`` selects, newest first (facility managers and admins)."""
+    require(actor, "read_audit")
+    most = wanted.offset + wanted.limit
+    rows = _booking_changes(wanted, most) + _account_changes(wanted, most)
+    rows.sort(key=lambda row: (row.at, row.booking_id is None, row.id), reverse=True)
+    return rows[wanted.offset : most]

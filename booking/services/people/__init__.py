@@ -16,6 +16,7 @@ from booking.services.people.passwords import (
     set_password_now,
     sign_in,
 )
+from booking.services.people.privacy import erase_person, export_person
 from booking.services.people.resets import (
     ResetLinkError,
     change_password,
@@ -36,6 +37,8 @@ from booking.services.people.users import (
 )
 
 __all__ = [
+    "erase_person",
+    "export_person",
     "ResetLinkError",
     "change_password",
     "check_reset_link",

@@ -43,15 +43,21 @@ def _new_token(user: User, now: datetime) -> tuple[ApiToken, str]:
     return token, raw
 
 
-@transactional
-def issue_token(actor: User, user_id: int, now: datetime) -> tuple[ApiToken, str]:
-    """A new token for ``user_id``; admins may issue for anyone, others for themselves."""
+def self_or_by_admin(actor: User, user_id: int, doing: str) -> User:
+    """The user ``user_id`` when ``actor`` is them or an admin. The centre's other staff
+    are refused (403); to anyone else, nobody else exists (404)."""
     user = db.session.get(User, user_id)
     if user is None or (user.id != actor.id and not can(actor, "see_all")):
         raise NotFoundError("No such user.")
     if user.id != actor.id and not can(actor, "manage_people"):
-        raise PermissionDeniedError("Only an administrator issues tokens for someone else.")
-    return _new_token(user, now)
+        raise PermissionDeniedError(f"Only an administrator {doing} for someone else.")
+    return user
+
+
+@transactional
+def issue_token(actor: User, user_id: int, now: datetime) -> tuple[ApiToken, str]:
+    """A new token for ``user_id``; admins may issue for anyone, others for themselves."""
+    return _new_token(self_or_by_admin(actor, user_id, "issues tokens"), now)
 
 
 @transactional
