@@ -125,6 +125,17 @@ class VisitorArrived(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TrainingRequested(DomainEvent):
+    """Someone asked for the training ``code`` (to book ``resource_id``): the facility
+    managers are told."""
+
+    request_id: int
+    user_id: int
+    code: str
+    resource_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class PasswordLinkMade(DomainEvent):
     """A one-time link to set a password was made for ``user_id``: it is mailed to them.
     ``purpose`` is ``password_reset`` or ``invitation``; ``secret`` is the link's own."""

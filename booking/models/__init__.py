@@ -22,7 +22,7 @@ from booking.models.people import (
     Tenant,
     User,
 )
-from booking.models.policies import Certification, Closure
+from booking.models.policies import Certification, Closure, TrainingRequest
 from booking.models.resources import KINDS, Resource
 from booking.models.series import Series
 from booking.models.visitors import VISITOR_STATUSES, Visitor
@@ -48,6 +48,7 @@ __all__ = [
     "Booking",
     "BookingEvent",
     "Certification",
+    "TrainingRequest",
     "Closure",
     "FeedKey",
     "FeedState",

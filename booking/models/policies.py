@@ -52,3 +52,18 @@ class Certification(Model):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TrainingRequest(Model):
+    """Someone asking for the training a resource requires (from its booking form); the
+    facility managers are told, and granting the certification answers it."""
+
+    __tablename__ = "training_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code: Mapped[str] = mapped_column(String(100))
+    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: When the certification was granted (by anyone), which answers the request.
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

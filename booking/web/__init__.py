@@ -27,6 +27,7 @@ from booking.web import (  # noqa: F401 - their views join blp
     staff,
     statements,
     team,
+    training,
     visits,
     waiting,
     wall,

@@ -696,6 +696,10 @@ PAGES.update(
         "my day": (lambda u: "/calendar?view=day", dict.fromkeys(CALLERS, 200)),
         "one's account": (lambda u: "/account", dict.fromkeys(CALLERS, 200)),
         "one's own data": (lambda u: "/account/data.json", dict.fromkeys(CALLERS, 200)),
+        "the training page": (
+            lambda u: "/staff/training",
+            {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
+        ),
         "the people page": (
             lambda u: "/staff/people",
             {**dict.fromkeys(CALLERS, 403), "admin": 200},

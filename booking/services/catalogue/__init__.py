@@ -40,9 +40,13 @@ from booking.services.catalogue.rulebook import (
     standing_circumstances,
 )
 from booking.services.catalogue.terms import Terms, terms_for
+from booking.services.catalogue.training import Training, request_training, training_overview
 
 __all__ = [
     "Terms",
+    "Training",
+    "request_training",
+    "training_overview",
     "terms_for",
     "ImportResult",
     "Layout",

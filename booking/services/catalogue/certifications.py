@@ -10,6 +10,7 @@ from booking.access import can, require
 from booking.errors import NotFoundError
 from booking.extensions import db
 from booking.models import Certification, User
+from booking.services.catalogue.training import answer_requests
 from booking.services.core import transactional
 from booking.services.people import get_user
 
@@ -43,6 +44,7 @@ def grant_certification(
         .where(Certification.user_id == user.id, Certification.code == code)
         .with_for_update()
     )
+    answer_requests(user.id, code, now)
     if found is not None:
         found.expires_on, found.granted_by_id, found.updated_at = expires_on, actor.id, now
         return found, False

@@ -9,6 +9,7 @@ holds what each person wants to hear. Other areas use only the names below.
 
 from booking.services.notifications import account as _account  # noqa: F401 - subscribes
 from booking.services.notifications import recording as _recording  # noqa: F401 - subscribes
+from booking.services.notifications import training as _training  # noqa: F401 - subscribes
 from booking.services.notifications import visits as _visits  # noqa: F401 - subscribes
 from booking.services.notifications.delivery import send_notifications
 from booking.services.notifications.outbox import (

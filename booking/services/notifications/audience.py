@@ -26,6 +26,7 @@ Kind = Literal[
     "visitor_arrived",  # to a visitor's host
     "password_reset",  # a link to set a new password, asked for
     "invitation",  # a new user's link to set their first password
+    "training_requested",  # to each facility manager: someone asks for training
 ]
 
 #: The preference (``/me/preferences``) that lets a person refuse each kind.
@@ -44,6 +45,7 @@ TOPIC_OF: Mapping[Kind, str] = {
     # one's own account: no preference switches these off
     "password_reset": "account",
     "invitation": "account",
+    "training_requested": "approvals",
 }
 #: Kinds about one's account rather than a booking (their own mail template).
 ACCOUNT: frozenset[Kind] = frozenset({"password_reset", "invitation"})

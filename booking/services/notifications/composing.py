@@ -38,6 +38,7 @@ VERBS: dict[Kind, str] = {
     "visitor_arrived": "Your visitor is here",
     "password_reset": "Set a new password",
     "invitation": "Your account",
+    "training_requested": "Training requested",
 }
 #: The first line of each kind's message; ``{asked_by}`` is whom a booking is for.
 INTROS: dict[Kind, str] = {
@@ -60,6 +61,8 @@ INTROS: dict[Kind, str] = {
     "If it was not you, ignore this message: your password stays as it is.",
     "invitation": "You have an account for booking rooms, labs, desks and equipment at the "
     "centre. Choose your password to sign in.",
+    "training_requested": "{asked_by} asks for training, to book equipment that requires it. "
+    "Record their certification once they have it, and the request is answered.",
 }
 #: How many of a series' dates a message lists before "and N more".
 LISTED_DATES = 12
