@@ -7,7 +7,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.clock import now
-from booking.errors import InvalidFieldsError
+from booking.errors import DomainError, InvalidFieldsError
+from booking.models import User
 from booking.services import people
 from booking.web.blueprint import blp
 from booking.web.session import me, remember, signed_in
@@ -27,13 +28,40 @@ def _new_password(errors: dict[str, list[str]]) -> str:
     return new
 
 
+def _account_page(user: User, errors: dict[str, list[str]], new_token: str | None = None) -> str:
+    return render_template(
+        "account.html", person=user, errors=errors, tokens=people.tokens_of(user),
+        new_token=new_token,
+    )  # fmt: skip
+
+
+@blp.post("/account/tokens")
+@signed_in
+def new_token() -> str:
+    """A new API token for oneself, shown this once on the page."""
+    user = me()
+    _, raw = people.issue_token(user, user.id, now())
+    return _account_page(user, {}, new_token=raw)
+
+
+@blp.post("/account/tokens/<int:token_id>/revoke")
+@signed_in
+def revoke_token(token_id: int) -> BaseResponse:
+    try:
+        people.revoke_token(me(), token_id, now())
+    except DomainError:
+        abort(404)
+    flash("Revoked: that token no longer works.")
+    return redirect(url_for("web.account"))
+
+
 @blp.route("/account", methods=["GET", "POST"])
 @signed_in
 def account() -> BaseResponse | str | tuple[str, int]:
     """Who one is, and the form to change one's password."""
     user = me()
     if request.method == "GET":
-        return render_template("account.html", person=user, errors={})
+        return _account_page(user, {})
     errors: dict[str, list[str]] = {}
     new = _new_password(errors)
     if not errors:
@@ -42,7 +70,7 @@ def account() -> BaseResponse | str | tuple[str, int]:
         except InvalidFieldsError as refused:
             errors = refused.extra["errors"]
     if errors:
-        return render_template("account.html", person=user, errors=errors), 422
+        return _account_page(user, errors), 422
     remember(user)  # this browser stays signed in; every other one is signed out
     flash("Your password is changed. Other browsers signed in as you are signed out.")
     return redirect(url_for("web.account"))

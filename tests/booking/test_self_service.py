@@ -160,3 +160,32 @@ def test_asking_for_links_is_limited_per_address(limited: Flask):
     token = csrf_token(client, "/forgot-password")
     page = client.post("/forgot-password", data={"email": "c@x.test", "csrf_token": token})
     assert page.status_code == 429 and "Too many requests" in page.get_data(as_text=True)
+
+
+def test_ones_own_tokens_are_made_shown_once_and_revoked_on_the_account_page(
+    app: Flask, client: FlaskClient, make: Factory
+):
+    from tests.booking.test_booking_pages import flashed_after, signed_in
+
+    user, other = make.user(), make.user()
+    others_token = make.token(other)
+    pages = signed_in(app, user)
+    made = pages.post("/account/tokens").get_data(as_text=True)
+    assert "Your new token, shown only now" in made
+    raw = made.split('id="token" type="text" readonly value="')[1].split('"')[0]
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+    listed = pages.get("/account").get_data(as_text=True)
+    assert raw not in listed and "in use" in listed
+    token_id = int(listed.split("/account/tokens/")[1].split("/")[0])
+    done = pages.post(f"/account/tokens/{token_id}/revoke")
+    assert flashed_after(pages, done) == "Revoked: that token no longer works."
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+    with app.app_context():
+        from booking.models import ApiToken
+
+        theirs = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == other.id))
+    assert pages.post(f"/account/tokens/{theirs}/revoke").status_code == 404
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {others_token}"}).status_code
+        == 200
+    )

@@ -7,6 +7,7 @@ from booking.services.people.auth import (
     issue_token,
     issue_token_for_email,
     revoke_token,
+    tokens_of,
 )
 from booking.services.people.passwords import (
     SignInRefusedError,
@@ -62,6 +63,7 @@ __all__ = [
     "list_tenants",
     "list_users",
     "revoke_token",
+    "tokens_of",
     "set_password",
     "set_password_now",
     "sign_in",

@@ -60,6 +60,12 @@ def issue_token(actor: User, user_id: int, now: datetime) -> tuple[ApiToken, str
     return _new_token(self_or_by_admin(actor, user_id, "issues tokens"), now)
 
 
+def tokens_of(user: User) -> list[ApiToken]:
+    """A person's own tokens, newest first (what they are is never shown again)."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id)
+    return list(db.session.scalars(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
 @transactional
 def issue_token_for_email(email: str, now: datetime) -> str:
     """A new token for the user with ``email`` (for the command line)."""
