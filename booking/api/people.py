@@ -15,6 +15,7 @@ from booking.schemas.people import (
     TenantPatchSchema,
     TenantSchema,
     TokenSchema,
+    UserPatchSchema,
     UserSchema,
 )
 from booking.services import people
@@ -58,6 +59,14 @@ def list_users() -> list[User]:
 def create_user(data: dict[str, Any]) -> User:
     """Create a user (admin)."""
     return people.create_user(actor(), now=now(), **data)
+
+
+@blp.patch("/users/<id:user_id>")
+@blp.arguments(UserPatchSchema())
+@blp.response(200, UserSchema())
+def update_user(data: dict[str, Any], user_id: int) -> User:
+    """Change a person's name, role or organisation, or deactivate them (admin)."""
+    return people.update_user(actor(), user_id, data, now())
 
 
 @blp.get("/users/<id:user_id>/export")

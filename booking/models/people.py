@@ -61,6 +61,8 @@ class User(Model):
     #: Raised to end every signed-in session of this person (sign-out, a new password).
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Set while the person may not sign in or use the API (someone who has left).
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     tenant: Mapped[Tenant | None] = relationship()
 

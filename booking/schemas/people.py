@@ -37,6 +37,21 @@ class UserSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     tenant_id = Id(load_default=None, allow_none=True)
     created_at = Instant(dump_only=True)
+    deactivated_at = Instant(
+        dump_only=True, allow_none=True, metadata={"description": "Set while deactivated."}
+    )
+
+
+class UserPatchSchema(Schema):
+    name = fields.String(validate=validate.Length(1, 200))
+    role = fields.String(validate=validate.OneOf(ROLES))
+    tenant_id = Id(allow_none=True)
+    active = fields.Boolean(
+        metadata={
+            "description": "false: no sign-in, tokens revoked, feeds stopped, sessions "
+            "ended; bookings and history stay. true: active again."
+        }
+    )
 
 
 class TokenSchema(Schema):

@@ -19,6 +19,7 @@ from booking.web import (  # noqa: F401 - their views join blp
     finding,
     my_bookings,
     notifications,
+    organisations,
     people_pages,
     reception,
     reports,

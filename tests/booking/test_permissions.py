@@ -155,6 +155,12 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
             "owner": 200,
         },
     ),
+    "deactivate member B": (
+        lambda w, c: w.client.patch(
+            f"/api/v1/users/{w.users['member_B'].id}", json={"active": False}, headers=w.headers[c]
+        ),
+        {**dict.fromkeys(CALLERS, 403), "admin": 200},
+    ),
     "erase member B's data": (
         lambda w, c: w.client.post(
             f"/api/v1/users/{w.users['member_B'].id}/erase", headers=w.headers[c]
@@ -699,6 +705,14 @@ PAGES.update(
         "the training page": (
             lambda u: "/staff/training",
             {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
+        ),
+        "the organisations page": (
+            lambda u: "/staff/tenants",
+            {**dict.fromkeys(CALLERS, 403), "admin": 200},
+        ),
+        "member B's page": (
+            lambda u: f"/staff/people/{u['member_B'].id}",
+            {**dict.fromkeys(CALLERS, 403), "admin": 200},
         ),
         "the people page": (
             lambda u: "/staff/people",

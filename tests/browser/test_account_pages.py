@@ -71,3 +71,20 @@ def test_an_admin_invites_someone_and_erases_them(page, site: Site):
     page.get_by_role("button", name="Yes, erase New Starter").click()
     assert "Erased: the account is now" in page.get_by_role("status").inner_text()
     assert "New Starter" not in page.get_by_role("table").inner_text()
+
+
+def test_an_admin_deactivates_someone_and_edits_an_organisation(page, site: Site):
+    sign_in(page, site, "admin")
+    page.goto(f"{site.url}/staff/people")
+    page.get_by_role("link", name="Hana Sato", exact=True).click()
+    check_page(page, "person")
+    page.get_by_role("radio", name=re.compile(r"No: deactivated")).check()
+    page.get_by_role("button", name="Save").click()
+    assert "Saved: Hana Sato." in page.get_by_role("status").inner_text()
+    assert "Hana Sato (deactivated)" in " ".join(page.get_by_role("table").inner_text().split())
+    page.get_by_role("link", name="Organisations (sector, rate tier)").click()
+    check_page(page, "organisations")
+    page.get_by_label("Sector of Holme Valley Biologics").select_option("nhs")
+    page.get_by_role("button", name="Save Holme Valley Biologics").click()
+    assert "Saved: Holme Valley Biologics." in page.get_by_role("status").inner_text()
+    assert page.get_by_label("Sector of Holme Valley Biologics").input_value() == "nhs"

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 
 from booking.access import can
-from booking.errors import NotFoundError, PermissionDeniedError
+from booking.errors import NotFoundError, PermissionDeniedError, StateConflictError
 from booking.extensions import db
 from booking.models import ApiToken, User
 from booking.services.core import transactional
@@ -57,7 +57,10 @@ def self_or_by_admin(actor: User, user_id: int, doing: str) -> User:
 @transactional
 def issue_token(actor: User, user_id: int, now: datetime) -> tuple[ApiToken, str]:
     """A new token for ``user_id``; admins may issue for anyone, others for themselves."""
-    return _new_token(self_or_by_admin(actor, user_id, "issues tokens"), now)
+    user = self_or_by_admin(actor, user_id, "issues tokens")
+    if user.deactivated_at is not None:
+        raise StateConflictError(f"{user.name} is deactivated: activate them first.")
+    return _new_token(user, now)
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -93,7 +93,7 @@ def sign_in(email: str, password: str, now: datetime) -> User:
     stored = user.password_hash if user is not None else None
     # a stand-in is checked where there is no password, so a refusal takes as long
     matches = check_password_hash(stored or _stand_in_hash(), password)
-    if user is None or not stored or not matches:
+    if user is None or not stored or not matches or user.deactivated_at is not None:
         db.session.add(SignInAttempt(email=address, at=now))
         # the refusal is the answer; the failure must still be counted
         db.session.commit()

@@ -53,7 +53,7 @@ def _send_link(user: User, purpose: LinkPurpose, now: datetime) -> None:
 def request_reset(email: str, now: datetime) -> None:
     """Mail a link to set a new password to ``email``'s owner, if there is one."""
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
+    if user is None or user.deactivated_at is not None:
         return
     recent = select(func.count()).where(
         PasswordReset.user_id == user.id, PasswordReset.created_at > now - RESET_FOR
@@ -77,19 +77,22 @@ def _valid(raw: str, now: datetime) -> PasswordReset:
     return found
 
 
+def _owner(link: PasswordReset) -> User:
+    user = db.session.get(User, link.user_id)
+    if user is None or user.deactivated_at is not None:
+        raise ResetLinkError("This account is no longer in use.")
+    return user
+
+
 def check_reset_link(raw: str, now: datetime) -> User:
     """Whose link ``raw`` is, while it still works; otherwise a 410."""
-    user = db.session.get(User, _valid(raw, now).user_id)
-    assert user is not None
-    return user
+    return _owner(_valid(raw, now))
 
 
 @transactional
 def reset_password(raw: str, password: str, now: datetime) -> User:
     """Set the password of the link's owner, once; their sessions and other links end."""
-    link = _valid(raw, now)
-    user = db.session.get(User, link.user_id)
-    assert user is not None
+    user = _owner(_valid(raw, now))
     set_password_now(user, password)
     db.session.execute(
         update(PasswordReset)

@@ -87,7 +87,7 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def _check_role_and_tenant(role: str, has_tenant: bool) -> None:
+def check_role_and_tenant(role: str, has_tenant: bool) -> None:
     if role in STAFF_ROLES and has_tenant:
         raise InvalidFieldsError({"tenant_id": ["Centre staff do not belong to a tenant."]})
     if role not in STAFF_ROLES and not has_tenant:
@@ -111,7 +111,7 @@ def add_user(
         tenant_id = _tenant_named(tenant_name.strip(), now).id
     elif tenant_id is not None and db.session.get(Tenant, tenant_id) is None:
         raise InvalidFieldsError({"tenant_id": ["No such tenant."]})
-    _check_role_and_tenant(role, tenant_id is not None)
+    check_role_and_tenant(role, tenant_id is not None)
     user = User(email=email, name=name.strip(), role=role, tenant_id=tenant_id, created_at=now)
     db.session.add(user)
     db.session.flush()

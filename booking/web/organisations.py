@@ -1,0 +1,100 @@
+"""Admins' pages for the people and organisations of the centre: editing a person (name,
+role, organisation, deactivation) and the tenants (name, sector, rate tier). What is
+typed is checked by the API's own schemas, and refused field by field in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from marshmallow import Schema, ValidationError
+from werkzeug.wrappers import Response as BaseResponse
+
+from booking.access import ROLES
+from booking.clock import now
+from booking.errors import DomainError, InvalidFieldsError
+from booking.models import SECTORS
+from booking.schemas.people import TenantPatchSchema, TenantSchema, UserPatchSchema
+from booking.services import people
+from booking.web.blueprint import in_words
+from booking.web.session import for_those_who_can, me
+from booking.web.staff import blp
+
+
+def _read(schema: Schema, typed: dict[str, Any]) -> dict[str, Any]:
+    """``typed`` as ``schema`` loads it, or an InvalidFieldsError naming each field."""
+    try:
+        loaded: dict[str, Any] = schema.load(typed)
+    except ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {"form": error.messages}
+        raise InvalidFieldsError({k: list(v) for k, v in messages.items()}) from error
+    return loaded
+
+
+def _refusal(refused: DomainError) -> dict[str, list[str]]:
+    if isinstance(refused, InvalidFieldsError):
+        return dict(refused.extra["errors"])
+    return {"form": [in_words(refused)]}
+
+
+@blp.route("/people/<int:user_id>", methods=["GET", "POST"])
+@for_those_who_can("manage_people")
+def person_page(user_id: int) -> BaseResponse | str | tuple[str, int]:
+    """One person: name, role, organisation, and whether they may sign in."""
+    try:
+        person = people.get_user(user_id)
+    except DomainError:
+        abort(404)
+    tenants = people.list_tenants(me())
+    if request.method == "GET":
+        return render_template("staff/person.html", person=person, tenants=tenants,
+                               roles=ROLES, errors={})  # fmt: skip
+    form = request.form
+    typed = {"name": form.get("name", ""), "role": form.get("role", ""),
+             "tenant_id": int(form["tenant_id"]) if form.get("tenant_id", "").isdigit() else None,
+             "active": form.get("active") == "yes"}  # fmt: skip
+    try:
+        people.update_user(me(), person.id, _read(UserPatchSchema(), typed), now())
+    except DomainError as refused:
+        page = render_template("staff/person.html", person=person, tenants=tenants,
+                               roles=ROLES, errors=_refusal(refused))  # fmt: skip
+        return page, refused.status
+    flash(f"Saved: {typed['name']}.")
+    return redirect(url_for("staff.people_page"))
+
+
+@blp.route("/tenants", methods=["GET", "POST"])
+@for_those_who_can("manage_people")
+def tenants_page() -> BaseResponse | str | tuple[str, int]:
+    """The organisations, and adding one."""
+    user = me()
+
+    def page(errors: dict[str, list[str]], typed: dict[str, str]) -> str:
+        return render_template("staff/tenants.html", tenants=people.list_tenants(user),
+                               sectors=SECTORS, errors=errors, typed=typed)  # fmt: skip
+
+    if request.method == "GET":
+        return page({}, {})
+    typed = {k: request.form.get(k, "").strip() for k in ("name", "sector", "rate_tier")}
+    try:
+        made = people.create_tenant(user, now=now(), **_read(TenantSchema(), typed))
+    except DomainError as refused:
+        return page(_refusal(refused), typed), refused.status
+    flash(f"Added {made.name}.")
+    return redirect(url_for("staff.tenants_page"))
+
+
+@blp.post("/tenants/<int:tenant_id>")
+@for_those_who_can("manage_people")
+def tenant_change(tenant_id: int) -> BaseResponse | tuple[str, int]:
+    """Rename an organisation or set its sector or rate tier."""
+    typed = {k: request.form.get(k, "").strip() for k in ("name", "sector", "rate_tier")}
+    try:
+        people.update_tenant(me(), tenant_id, _read(TenantPatchSchema(), typed))
+    except DomainError as refused:
+        if refused.status == 404:
+            abort(404)
+        flash(" ".join(m for ms in _refusal(refused).values() for m in ms))
+    else:
+        flash(f"Saved: {typed['name']}.")
+    return redirect(url_for("staff.tenants_page"))
