@@ -14,6 +14,7 @@ from booking.web import (  # noqa: F401 - their views join blp
     account,
     auditing,
     calendar_pages,
+    catalogue_pages,
     changing,
     door,
     finding,

@@ -21,7 +21,7 @@ from booking.web.session import for_those_who_can, me
 from booking.web.staff import blp
 
 
-def _read(schema: Schema, typed: dict[str, Any]) -> dict[str, Any]:
+def read_form(schema: Schema, typed: dict[str, Any]) -> dict[str, Any]:
     """``typed`` as ``schema`` loads it, or an InvalidFieldsError naming each field."""
     try:
         loaded: dict[str, Any] = schema.load(typed)
@@ -54,7 +54,7 @@ def person_page(user_id: int) -> BaseResponse | str | tuple[str, int]:
              "tenant_id": int(form["tenant_id"]) if form.get("tenant_id", "").isdigit() else None,
              "active": form.get("active") == "yes"}  # fmt: skip
     try:
-        people.update_user(me(), person.id, _read(UserPatchSchema(), typed), now())
+        people.update_user(me(), person.id, read_form(UserPatchSchema(), typed), now())
     except DomainError as refused:
         page = render_template("staff/person.html", person=person, tenants=tenants,
                                roles=ROLES, errors=_refusal(refused))  # fmt: skip
@@ -77,7 +77,7 @@ def tenants_page() -> BaseResponse | str | tuple[str, int]:
         return page({}, {})
     typed = {k: request.form.get(k, "").strip() for k in ("name", "sector", "rate_tier")}
     try:
-        made = people.create_tenant(user, now=now(), **_read(TenantSchema(), typed))
+        made = people.create_tenant(user, now=now(), **read_form(TenantSchema(), typed))
     except DomainError as refused:
         return page(_refusal(refused), typed), refused.status
     flash(f"Added {made.name}.")
@@ -90,7 +90,7 @@ def tenant_change(tenant_id: int) -> BaseResponse | tuple[str, int]:
     """Rename an organisation or set its sector or rate tier."""
     typed = {k: request.form.get(k, "").strip() for k in ("name", "sector", "rate_tier")}
     try:
-        people.update_tenant(me(), tenant_id, _read(TenantPatchSchema(), typed))
+        people.update_tenant(me(), tenant_id, read_form(TenantPatchSchema(), typed))
     except DomainError as refused:
         if refused.status == 404:
             abort(404)

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from booking.clock import now, today
 from booking.errors import DomainError
+from booking.models import KINDS
 from booking.services import catalogue, reservations
 from booking.services.catalogue import (
     ResourceFilter,
@@ -124,7 +125,9 @@ def remove_closure(closure_id: int) -> BaseResponse:
 @for_those_who_can("run_reception")
 def resource_list() -> str:
     resources = list_resources(me(), ResourceFilter())
-    return render_template("staff/resources.html", resources=resources)
+    return render_template(
+        "staff/resources.html", resources=resources, kinds=KINDS, errors={}, typed={}
+    )
 
 
 @blp.get("/resources/<int:resource_id>")
