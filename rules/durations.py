@@ -45,3 +45,32 @@ def format_duration(length: timedelta) -> str:
     time = "".join(f"{n}{u}" for n, u in ((hours, "H"), (minutes, "M"), (secs, "S")) if n)
     text = "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")
     return text if text != "P" else "PT0S"
+
+
+_SPOKEN_UNITS = {
+    "w": "weeks", "week": "weeks", "weeks": "weeks",
+    "d": "days", "day": "days", "days": "days",
+    "h": "hours", "hr": "hours", "hrs": "hours", "hour": "hours", "hours": "hours",
+    "m": "minutes", "min": "minutes", "mins": "minutes", "minute": "minutes",
+    "minutes": "minutes",
+}  # fmt: skip
+_SPOKEN = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
+
+
+def parse_spoken_duration(text: str) -> timedelta:
+    """A length as people write it ("30 minutes", "1 hour 30 minutes", "1.5 hours",
+    "2 days", "90 min", "1h30m"), or as ISO 8601 ("PT30M")."""
+    cleaned = text.strip().lower().replace(",", " ").replace(" and ", " ")
+    if cleaned.upper().startswith("P"):
+        return parse_duration(cleaned)
+    found = _SPOKEN.findall(cleaned)
+    if not found or _SPOKEN.sub("", cleaned).strip():
+        raise DurationError(f"{text!r} is not a length such as 30 minutes or 1 hour 30 minutes")
+    total = timedelta(0)
+    for number, unit in found:
+        if unit not in _SPOKEN_UNITS:
+            raise DurationError(f"{unit!r} is not minutes, hours, days or weeks")
+        total += timedelta(**{_SPOKEN_UNITS[unit]: float(number)})
+    if total > LONGEST:
+        raise DurationError(f"{text!r} is longer than {LONGEST.days} days")
+    return timedelta(seconds=round(total.total_seconds()))

@@ -213,6 +213,19 @@ def check_certification(
     return [Violation("certification_required", f"This needs the {code} certification.")]
 
 
+def standing_violations(
+    name: str, interval: Interval, rules: RuleSet, context: Circumstances
+) -> list[Violation]:
+    """The rules a booking already made can come to break when rules change: opening
+    hours, closures and bank holidays, and its length and slots (not notice, advance or
+    quotas, which were judged when it was made)."""
+    return [
+        *_opening(name, interval, rules, context.zone),
+        *_closed(name, interval, rules, context),
+        *_length(interval, rules, context.zone),
+    ]
+
+
 def check_request(
     request: BookingRequest,
     resource: ResourceFacts,

@@ -24,6 +24,7 @@ from booking.web import (  # noqa: F401 - their views join blp
     people_pages,
     reception,
     reports,
+    rules_editor,
     screens,
     signing_in,
     staff,

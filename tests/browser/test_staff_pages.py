@@ -76,3 +76,27 @@ def test_staff_read_where_each_rule_comes_from(page, site: Site):
     check_page(page, "rules")
     sign_in(page, site, "reception")
     assert page.goto(f"{site.url}/staff/approvals").status == 403
+
+
+def test_a_facility_manager_adds_a_bench_and_changes_a_labs_rules(page, site: Site):
+    sign_in(page, site, "facilities")
+    page.get_by_role("link", name="Rules").click()
+    page.get_by_label("Name").fill("Bench 1.10C")
+    page.get_by_label("Kind").select_option("desk")
+    page.get_by_label("Inside").select_option(label="· · Wet Lab 1.10 — Cell biology")
+    page.get_by_label("Features", exact=False).fill("lab-bench")
+    page.get_by_role("button", name="Add").click()
+    assert "Added Bench 1.10C." in page.get_by_role("status").inner_text()
+    check_page(page, "catalogue")
+    page.get_by_role("link", name="Change Bench 1.10C").click()
+    check_page(page, "resource-edit")
+    page.goto(f"{site.url}/staff/resources")
+    page.get_by_role("link", name="Wet Lab 1.10 — Cell biology", exact=True).click()
+    page.get_by_role("link", name="Change the rules set here").click()
+    page.get_by_label("Kept free after each booking", exact=False).fill("45 minutes")
+    page.get_by_role("button", name="Preview what it would refuse").click()
+    assert "What the change would do" in page.inner_text("main")
+    check_page(page, "rules-edit")
+    page.get_by_role("button", name="Save").click()
+    assert "Saved the rules of Wet Lab 1.10" in page.get_by_role("status").inner_text()
+    assert "45 minutes kept free after each booking" in page.inner_text("main")

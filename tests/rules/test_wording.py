@@ -103,3 +103,26 @@ def test_what_is_left_of_a_quota_counts_only_the_running_period():
     assert quota_left_words(mine, date(2026, 12, 7), timedelta(hours=5)) == (
         "You have no time of your 4 hours left this week (since 7 December)."
     )
+
+
+@given(st.integers(min_value=1, max_value=100 * 24 * 60))
+def test_a_length_in_words_reads_back_as_the_same_length(minutes: int):
+    from rules.durations import parse_spoken_duration
+
+    length = timedelta(minutes=minutes)
+    assert parse_spoken_duration(duration_words(length)) == length
+
+
+def test_lengths_as_people_write_them():
+    from rules.durations import DurationError, parse_spoken_duration
+
+    said = {"30 minutes": 30, "1 hour 30 minutes": 90, "1.5 hours": 90, "90 min": 90,
+            "1h30m": 90, "2 days": 2880, "1 week, 2 days": 9 * 1440, "PT45M": 45}  # fmt: skip
+    for text, minutes in said.items():
+        assert parse_spoken_duration(text) == timedelta(minutes=minutes), text
+    for text in ("soon", "30", "5 parsecs", "", "-1 hours", "20000 days"):
+        try:
+            parse_spoken_duration(text)
+        except DurationError:
+            continue
+        raise AssertionError(f"{text!r} was read as a length")

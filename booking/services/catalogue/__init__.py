@@ -28,6 +28,7 @@ from booking.services.catalogue.resources import (
     resource_names,
     update_resource,
 )
+from booking.services.catalogue.rule_changes import Affected, preview_rules, set_rules
 from booking.services.catalogue.rulebook import (
     RuleBook,
     certifications_of,
@@ -43,6 +44,9 @@ from booking.services.catalogue.terms import Terms, terms_for
 from booking.services.catalogue.training import Training, request_training, training_overview
 
 __all__ = [
+    "Affected",
+    "preview_rules",
+    "set_rules",
     "Terms",
     "Training",
     "request_training",
