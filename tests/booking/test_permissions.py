@@ -783,3 +783,31 @@ def test_calendar_pages_show_only_the_titles_the_caller_may_see(
     mine = client.get("/calendar?date=2026-12-08").get_data(as_text=True)
     for name in ("owner", "mate", "member_B"):
         assert (f"T-{name}" in mine) == (name == caller), name
+
+
+RESOURCE_PAGES: dict[str, tuple[str, dict[str, int]]] = {
+    "a resource's rules in force": ("/staff/resources/{id}", _STAFF_ONLY),
+    "changing a resource": (
+        "/staff/resources/{id}/edit",
+        {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
+    ),
+    "the rules editor": (
+        "/staff/resources/{id}/rules",
+        {**dict.fromkeys(CALLERS, 403), "admin": 200, "facility_manager": 200},
+    ),
+    "a resource's week": ("/calendar?resource={id}", dict.fromkeys(CALLERS, 200)),
+    "its booking form": ("/book/{id}", dict.fromkeys(CALLERS, 200)),
+}
+RESOURCE_CASES = [(p, c) for p in RESOURCE_PAGES for c in CALLERS]
+
+
+@pytest.mark.parametrize(
+    ("page", "caller"), RESOURCE_CASES, ids=[f"{p}-{c}" for p, c in RESOURCE_CASES]
+)
+def test_role_may_or_may_not_open_a_resources_page(
+    make: Factory, callers: dict[str, User], page: str, caller: str
+):
+    room = make.resource(name="Room")
+    path, expected = RESOURCE_PAGES[page]
+    answer = page_client(make, callers[caller]).get(path.format(id=room.id))
+    assert answer.status_code == expected[caller], answer.get_data(as_text=True)[:300]
