@@ -55,6 +55,18 @@ def revoke_token(token_id: int) -> BaseResponse:
     return redirect(url_for("web.account"))
 
 
+@blp.post("/account/name")
+@signed_in
+def rename() -> BaseResponse | tuple[str, int]:
+    """Change one's own name."""
+    try:
+        user = people.rename_self(me().id, request.form.get("name", ""))
+    except InvalidFieldsError as refused:
+        return _account_page(me(), refused.extra["errors"]), 422
+    flash(f"Saved: you are {user.name}.")
+    return redirect(url_for("web.account"))
+
+
 @blp.route("/account", methods=["GET", "POST"])
 @signed_in
 def account() -> BaseResponse | str | tuple[str, int]:

@@ -189,3 +189,13 @@ def test_ones_own_tokens_are_made_shown_once_and_revoked_on_the_account_page(
         client.get("/api/v1/me", headers={"Authorization": f"Bearer {others_token}"}).status_code
         == 200
     )
+
+
+def test_one_changes_ones_own_name(app: Flask, make: Factory):
+    from tests.booking.test_booking_pages import flashed_after, signed_in
+
+    pages = signed_in(app, make.user())
+    done = pages.post("/account/name", data={"name": "  Ana C. Calder "})
+    assert flashed_after(pages, done) == "Saved: you are Ana C. Calder."
+    empty = pages.post("/account/name", data={"name": "   "})
+    assert empty.status_code == 422 and 'id="name-error"' in empty.get_data(as_text=True)

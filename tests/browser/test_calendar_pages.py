@@ -85,3 +85,20 @@ def test_a_tenant_books_moves_and_cancels(page, site: Site):
     assert "Cancelled." in page.inner_text("main")
     (made,) = [b for b in bookings_of(site, "ben") if b.title == "Board prep"]
     assert made.status == "cancelled" and made.start.hour == 15
+
+
+def test_a_tenant_admin_sees_the_team_and_books_for_a_member(page, site: Site):
+    sign_in(page, site, "ana")
+    page.get_by_role("link", name="Team").click()
+    check_page(page, "team")
+    assert "Ben Okafor" in page.inner_text("main")
+    room = resource_named(site, "G.02 Holme meeting room")
+    page.goto(f"{site.url}/book/{room.id}?start=2026-12-03T10:00:00%2B00:00"
+              "&end=2026-12-03T11:00:00%2B00:00")  # fmt: skip
+    page.get_by_label("Title").fill("Ben's interview")
+    page.get_by_label("For", exact=True).select_option(label="Ben Okafor")
+    page.get_by_role("button", name="Book").click()
+    page.wait_for_url(re.compile(r"/bookings/\d+$"))
+    assert any(b.title == "Ben's interview" for b in bookings_of(site, "ben"))
+    page.get_by_role("link", name="Team").click()
+    assert "Ben's interview" in page.get_by_role("table").first.inner_text()

@@ -9,7 +9,7 @@ from booking.services.people.auth import (
     revoke_token,
     tokens_of,
 )
-from booking.services.people.membership import update_user
+from booking.services.people.membership import rename_self, update_user
 from booking.services.people.passwords import (
     SignInRefusedError,
     TooManyAttemptsError,
@@ -39,6 +39,7 @@ from booking.services.people.users import (
 )
 
 __all__ = [
+    "rename_self",
     "update_user",
     "erase_person",
     "export_person",

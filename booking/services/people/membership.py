@@ -55,3 +55,14 @@ def update_user(actor: User, user_id: int, changes: dict[str, Any], now: datetim
     elif active is True:
         user.deactivated_at = None
     return user
+
+
+@transactional
+def rename_self(user_id: int, name: str) -> User:
+    """Change one's own name as others see it (on bookings, visitors' badges, mail)."""
+    name = name.strip()
+    if not 1 <= len(name) <= 200:
+        raise InvalidFieldsError({"name": ["Give your name, at most 200 characters."]})
+    user = get_user(user_id)
+    user.name = name
+    return user
