@@ -28,7 +28,7 @@ def test_reception_checks_a_booking_in_and_the_board_changes(page, site: Site):
             ben, BookingDraft(desk.id, NOW, at(24, 12, month=11), "Desk day"), NOW
         )
     sign_in(page, site, "reception")
-    page.get_by_role("link", name="Reception").click()
+    page.get_by_role("link", name="Reception", exact=True).click()
     floor = page.get_by_role("table", name="Second floor: 0 present")
     row = floor.get_by_role("row", name="Desk 2.01")
     assert "booked" in row.inner_text()
@@ -87,7 +87,7 @@ def test_a_walk_in_late_in_the_day_is_booked_at_once(page, site: Site):
 
 def test_the_board_is_for_staff_only(page, site: Site):
     sign_in(page, site, "ben")
-    assert page.get_by_role("link", name="Reception").count() == 0
+    assert page.get_by_role("link", name="Reception", exact=True).count() == 0
     answer = page.goto(f"{site.url}/reception")
     assert answer.status == 403
     assert "for the centre's staff" in page.content()
