@@ -11,7 +11,7 @@ from booking.errors import DomainError, InvalidFieldsError
 from booking.models import User
 from booking.services import people
 from booking.web.blueprint import blp
-from booking.web.session import me, remember, signed_in
+from booking.web.session import me, remember, same_site, signed_in
 
 #: Said after asking for a link, whether or not the address is known.
 LINK_SENT = (
@@ -52,7 +52,7 @@ def revoke_token(token_id: int) -> BaseResponse:
     except DomainError:
         abort(404)
     flash("Revoked: that token no longer works.")
-    return redirect(url_for("web.account"))
+    return redirect(same_site(request.form.get("back"), url_for("web.account")))
 
 
 @blp.post("/account/name")

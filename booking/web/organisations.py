@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from booking.access import ROLES
 from booking.clock import now
 from booking.errors import DomainError, InvalidFieldsError
-from booking.models import SECTORS
+from booking.models import SECTORS, User
 from booking.schemas.people import TenantPatchSchema, TenantSchema, UserPatchSchema
 from booking.services import people
 from booking.web.blueprint import in_words
@@ -37,6 +37,27 @@ def _refusal(refused: DomainError) -> dict[str, list[str]]:
     return {"form": [in_words(refused)]}
 
 
+def _person(person: User, errors: dict[str, list[str]], new_token: str | None = None) -> str:
+    return render_template(
+        "staff/person.html", person=person, tenants=people.list_tenants(me()), roles=ROLES,
+        errors=errors, tokens=people.tokens_of(person), new_token=new_token,
+    )  # fmt: skip
+
+
+@blp.post("/people/<int:user_id>/tokens")
+@for_those_who_can("manage_people")
+def person_token(user_id: int) -> str | tuple[str, int]:
+    """A new API token for someone (an integration's account), shown this once."""
+    try:
+        person = people.get_user(user_id)
+        _, raw = people.issue_token(me(), person.id, now())
+    except DomainError as refused:
+        if refused.status == 404:
+            abort(404)
+        return _person(people.get_user(user_id), _refusal(refused)), refused.status
+    return _person(person, {}, new_token=raw)
+
+
 @blp.route("/people/<int:user_id>", methods=["GET", "POST"])
 @for_those_who_can("manage_people")
 def person_page(user_id: int) -> BaseResponse | str | tuple[str, int]:
@@ -45,10 +66,8 @@ def person_page(user_id: int) -> BaseResponse | str | tuple[str, int]:
         person = people.get_user(user_id)
     except DomainError:
         abort(404)
-    tenants = people.list_tenants(me())
     if request.method == "GET":
-        return render_template("staff/person.html", person=person, tenants=tenants,
-                               roles=ROLES, errors={})  # fmt: skip
+        return _person(person, {})
     form = request.form
     typed = {"name": form.get("name", ""), "role": form.get("role", ""),
              "tenant_id": int(form["tenant_id"]) if form.get("tenant_id", "").isdigit() else None,
@@ -56,9 +75,7 @@ def person_page(user_id: int) -> BaseResponse | str | tuple[str, int]:
     try:
         people.update_user(me(), person.id, read_form(UserPatchSchema(), typed), now())
     except DomainError as refused:
-        page = render_template("staff/person.html", person=person, tenants=tenants,
-                               roles=ROLES, errors=_refusal(refused))  # fmt: skip
-        return page, refused.status
+        return _person(person, _refusal(refused)), refused.status
     flash(f"Saved: {typed['name']}.")
     return redirect(url_for("staff.people_page"))
 

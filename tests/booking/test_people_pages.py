@@ -103,3 +103,23 @@ def test_the_person_and_organisation_pages(app: Flask, make: Factory):
         ).status_code
         == 404
     )
+
+
+def test_an_admin_makes_and_revokes_an_integrations_token(
+    app: Flask, client: FlaskClient, make: Factory
+):
+    robot = make.user("reception")
+    admin = signed_in(app, make.user("admin"))
+    made = admin.post(f"/staff/people/{robot.id}/tokens").get_data(as_text=True)
+    assert "The new token, shown only now" in made and f"use the API as {robot.name}" in made
+    raw = made.split('id="token" type="text" readonly value="')[1].split('"')[0]
+    bearer = {"Authorization": f"Bearer {raw}"}
+    assert client.get("/api/v1/me", headers=bearer).get_json()["id"] == robot.id
+    token_id = int(made.split("/account/tokens/")[1].split("/")[0])
+    back = f"/staff/people/{robot.id}"
+    done = admin.post(f"/account/tokens/{token_id}/revoke", data={"back": back})
+    assert done.headers["Location"].endswith(back)
+    assert client.get("/api/v1/me", headers=bearer).status_code == 401
+    assert admin.post("/staff/people/999999/tokens").status_code == 404
+    other = signed_in(app, make.user("facility_manager"))
+    assert other.post(f"/staff/people/{robot.id}/tokens").status_code == 403

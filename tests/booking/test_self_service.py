@@ -171,7 +171,7 @@ def test_ones_own_tokens_are_made_shown_once_and_revoked_on_the_account_page(
     others_token = make.token(other)
     pages = signed_in(app, user)
     made = pages.post("/account/tokens").get_data(as_text=True)
-    assert "Your new token, shown only now" in made
+    assert "The new token, shown only now" in made
     raw = made.split('id="token" type="text" readonly value="')[1].split('"')[0]
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
     listed = pages.get("/account").get_data(as_text=True)
