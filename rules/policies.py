@@ -226,6 +226,18 @@ def standing_violations(
     ]
 
 
+def lacking_training(
+    rules: RuleSet, certifications: Mapping[str, date | None], now: datetime, zone: ZoneInfo
+) -> str | None:
+    """Why someone holding ``certifications`` may not book under ``rules`` at all today
+    (the certification it requires, missing or run out), or None."""
+    if rules.required_certification is None:
+        return None
+    held = Circumstances(now, zone, certifications=certifications)
+    refused = check_certification(Interval(now, now + timedelta(seconds=1)), rules, held)
+    return refused[0].message if refused else None
+
+
 def check_request(
     request: BookingRequest,
     resource: ResourceFacts,

@@ -17,7 +17,7 @@ from booking.schemas.resources import ResourcePatchSchema, ResourceSchema
 from booking.services import catalogue
 from booking.services.catalogue import ResourceFilter
 from booking.web.blueprint import in_words, local_time
-from booking.web.organisations import read_form
+from booking.web.forms import read_form
 from booking.web.session import for_those_who_can, me
 from booking.web.staff import blp
 

@@ -9,9 +9,11 @@ from datetime import date, datetime, time
 from typing import Any
 
 from flask_wtf import FlaskForm
+from marshmallow import Schema, ValidationError
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
+from booking.errors import InvalidFieldsError
 from booking.services.catalogue import site_zone
 from booking.services.reservations import BookingDraft, SeriesDraft
 from rules.localtime import LocalTimeError, localize
@@ -118,3 +120,21 @@ class BookingForm(FlaskForm):
 def cost_code_from(form: Mapping[str, str]) -> str | None:
     """The cost code a one-click form carries on (an offer, the waitlist), if any."""
     return form.get("cost_code", "").strip()[:MOST_COST_CODE] or None
+
+
+def _flat(said: Any) -> list[str]:
+    """A field's messages, however deep the schema nests them (a day of opening hours)."""
+    if isinstance(said, dict):
+        return [m for v in said.values() for m in _flat(v)]
+    return [str(m) for m in said] if isinstance(said, list) else [str(said)]
+
+
+def read_form(schema: Schema, typed: dict[str, Any]) -> dict[str, Any]:
+    """``typed`` as the API's ``schema`` loads it, or an InvalidFieldsError naming each
+    field with its messages, so a page refuses exactly what the API refuses."""
+    try:
+        loaded: dict[str, Any] = schema.load(typed)
+    except ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {"form": error.messages}
+        raise InvalidFieldsError({str(k): _flat(v) for k, v in messages.items()}) from error
+    return loaded

@@ -4,10 +4,7 @@ typed is checked by the API's own schemas, and refused field by field in place."
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, flash, redirect, render_template, request, url_for
-from marshmallow import Schema, ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.access import ROLES
@@ -17,18 +14,9 @@ from booking.models import SECTORS, User
 from booking.schemas.people import TenantPatchSchema, TenantSchema, UserPatchSchema
 from booking.services import people
 from booking.web.blueprint import in_words
+from booking.web.forms import read_form
 from booking.web.session import for_those_who_can, me
 from booking.web.staff import blp
-
-
-def read_form(schema: Schema, typed: dict[str, Any]) -> dict[str, Any]:
-    """``typed`` as ``schema`` loads it, or an InvalidFieldsError naming each field."""
-    try:
-        loaded: dict[str, Any] = schema.load(typed)
-    except ValidationError as error:
-        messages = error.messages if isinstance(error.messages, dict) else {"form": error.messages}
-        raise InvalidFieldsError({k: list(v) for k, v in messages.items()}) from error
-    return loaded
 
 
 def _refusal(refused: DomainError) -> dict[str, list[str]]:

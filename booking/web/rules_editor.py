@@ -7,15 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.clock import now
-from booking.errors import DomainError
+from booking.errors import DomainError, InvalidFieldsError
 from booking.models import Resource
 from booking.schemas.resources import RulesSchema
 from booking.services import catalogue
 from booking.web.blueprint import in_words
+from booking.web.forms import read_form
 from booking.web.session import for_those_who_can, me
 from booking.web.staff import blp
 from rules.durations import DurationError, format_duration, parse_duration, parse_spoken_duration
@@ -65,18 +65,11 @@ def _own_from(
             for day in WEEKDAYS
         }  # fmt: skip
     try:
-        RulesSchema().load(own)
-    except ValidationError as error:
-        messages = error.messages if isinstance(error.messages, dict) else {}
-        for name, said in messages.items():
-            errors.setdefault(str(name), []).append(" ".join(map(str, _flat(said))))
+        read_form(RulesSchema(), own)
+    except InvalidFieldsError as refused:
+        for name, said in refused.extra["errors"].items():
+            errors.setdefault(name, []).append(" ".join(said))
     return own, errors
-
-
-def _flat(said: Any) -> list[Any]:
-    if isinstance(said, dict):
-        return [m for v in said.values() for m in _flat(v)]
-    return list(said) if isinstance(said, list) else [said]
 
 
 def _page(resource: Resource, typed: dict[str, str], errors: dict[str, list[str]],

@@ -16,8 +16,8 @@ from booking.extensions import db
 from booking.models import OCCUPYING, Booking, Resource, User
 from booking.services.catalogue.resources import get_resource, update_resource
 from booking.services.catalogue.rulebook import RuleBook, circumstances_for
-from rules import Interval
-from rules.policies import standing_violations
+from rules import Interval, RuleSet
+from rules.policies import Circumstances, standing_violations
 
 #: The most affected bookings a preview lists.
 MOST_SHOWN = 200
@@ -43,12 +43,20 @@ def _judge_all(resource: Resource, now: datetime) -> list[Affected]:
         .where(Booking.resource_id.in_(places), Booking.end > now, Booking.status.in_(OCCUPYING))
         .order_by(Booking.start)
     )
+    ahead = list(db.session.scalars(query))
+    if not ahead:
+        return []
+    # each place's closures and bank holidays are read once, over every booking's time
+    span = Interval(ahead[0].start, max(booking.end for booking in ahead))
+    contexts: dict[int, tuple[RuleSet, Circumstances]] = {}
     found = []
-    for booking in db.session.scalars(query):
+    for booking in ahead:
         place = places[booking.resource_id]
-        rules = book.rules_for(place.id)
+        if place.id not in contexts:
+            rules = book.rules_for(place.id)
+            contexts[place.id] = (rules, circumstances_for(place, rules, span, now))
+        rules, context = contexts[place.id]
         interval = Interval(booking.start, booking.end)
-        context = circumstances_for(place, rules, interval, now)
         broken = standing_violations(place.name, interval, rules, context)
         if broken:
             found.append(Affected(booking.id, place.name, booking.start, booking.end,

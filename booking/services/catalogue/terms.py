@@ -14,7 +14,7 @@ from booking.services.catalogue.rulebook import (
     site_zone,
 )
 from rules import Interval
-from rules.policies import Circumstances, check_certification
+from rules.policies import lacking_training
 from rules.quotas import used_now
 from rules.wording import quota_left_words, rules_in_words
 
@@ -32,10 +32,8 @@ def terms_for(person: User, resource: Resource, now: datetime) -> Terms:
     rules = rules_of(resource)
     zone = site_zone()
     moment = Interval(now, now + timedelta(seconds=1))
-    refused = None
-    if rules.required_certification:
-        held = Circumstances(now, zone, certifications=certifications_of(person))
-        refused = next((v.message for v in check_certification(moment, rules, held)), None)
+    held = certifications_of(person) if rules.required_certification else {}
+    refused = lacking_training(rules, held, now, zone)
     counted = counted_bookings(resource, rules, person, moment, now) if rules.quotas else {}
     left = [
         quota_left_words(quota, *used_now(quota, claims, now, zone))

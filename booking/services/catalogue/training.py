@@ -16,7 +16,7 @@ from booking.models import Certification, Resource, TrainingRequest, User
 from booking.services.catalogue.resources import get_resource
 from booking.services.catalogue.rulebook import certifications_of, rules_of, site_zone
 from booking.services.core import transactional
-from rules.localtime import wall_clock
+from rules.policies import lacking_training
 
 #: How far ahead the "due" list looks for certifications running out.
 DUE_WITHIN = timedelta(days=30)
@@ -27,14 +27,12 @@ def request_training(actor: User, resource_id: int, now: datetime) -> tuple[Trai
     """Ask for the training ``resource_id`` requires; True when the request is new (the
     managers are told once; asking again while it is open changes nothing)."""
     resource = get_resource(resource_id)
-    code = rules_of(resource).required_certification
+    rules = rules_of(resource)
+    code = rules.required_certification
     if code is None:
         raise StateConflictError(f"{resource.name} needs no training.")
-    held = certifications_of(actor)
-    if code in held:
-        expires = held[code]
-        if expires is None or expires >= wall_clock(now, site_zone()).date():
-            raise StateConflictError(f"You hold the {code} certification already.")
+    if lacking_training(rules, certifications_of(actor), now, site_zone()) is None:
+        raise StateConflictError(f"You hold the {code} certification already.")
     open_one = db.session.scalar(
         select(TrainingRequest).where(
             TrainingRequest.user_id == actor.id, TrainingRequest.code == code,

@@ -44,7 +44,7 @@ from rules import (
     first_fit,
 )
 from rules import Closure as ClosedTime
-from rules.policies import check_certification
+from rules.policies import check_certification, lacking_training
 
 
 def _availability_of(
@@ -82,11 +82,10 @@ def resource_offers(
 ) -> Offers:
     """What a calendar offers of ``resource`` to ``actor`` in ``window``."""
     found, rules, context = _availability_of(resource, window, now)
-    if rules.required_certification:
-        held = replace(context, certifications=certifications_of(actor))
-        refused = check_certification(Interval(now, now + timedelta(minutes=1)), rules, held)
-        if refused:
-            return Offers(found.free, (None,) * len(found.free), refused[0].message)
+    held = certifications_of(actor) if rules.required_certification else {}
+    refused = lacking_training(rules, held, now, context.zone)
+    if refused:
+        return Offers(found.free, (None,) * len(found.free), refused)
     return Offers(found.free, stretch_fits(found, duration, rules, context), None)
 
 
@@ -234,17 +233,16 @@ def needing_training(
 ) -> list[tuple[ResourceSummary, str]]:
     """The bookable resources matching ``filters`` that ``actor`` may not book yet for want
     of a certification (which the search leaves out), each with the reason in words."""
-    book = RuleBook.read()
-    held: Circumstances | None = None
-    moment = Interval(now, now + timedelta(seconds=1))
+    book, zone = RuleBook.read(), site_zone()
+    held: dict[str, date | None] | None = None
     found = []
     for resource in list_resource_summaries(replace(filters, bookable=True)):
         rules = book.rules_for(resource.id)
         if not rules.required_certification:
             continue
         if held is None:
-            held = Circumstances(now, site_zone(), certifications=certifications_of(actor))
-        refused = check_certification(moment, rules, held)
+            held = certifications_of(actor)
+        refused = lacking_training(rules, held, now, zone)
         if refused:
-            found.append((resource, refused[0].message))
+            found.append((resource, refused))
     return found

@@ -10,7 +10,7 @@ the earliest booking of the length asked for that the rules accept, or none.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -95,8 +95,7 @@ def _by_day(lane: Lane, days: Sequence[date], items: Sequence[Entry | Opening]) 
 
 
 def _entries(viewer: User, condition: object, window: Interval, now: datetime,
-             lane_resource: int | None) -> list[Entry]:  # fmt: skip
-    names = resource_names()
+             lane_resource: int | None, names: Mapping[int, str]) -> list[Entry]:  # fmt: skip
     shown = visible_bookings(viewer).label("shown")
     query = (
         select(Booking, shown)
@@ -128,12 +127,12 @@ def resource_lanes(
     """A lane per resource over ``days``: its bookings and those that block it, and its
     free time with what a booking of ``length`` could take."""
     require(viewer, "see_catalogue")
-    window = _window(days)
+    window, names = _window(days), resource_names()
     lanes = []
     for resource_id in resource_ids:
         resource = get_resource(resource_id)
         items: list[Entry | Opening] = [
-            *_entries(viewer, related_bookings(resource), window, now, resource.id)
+            *_entries(viewer, related_bookings(resource), window, now, resource.id, names)
         ]
         offers = resource_offers(viewer, resource, window, length, now)
         free = zip(offers.free, offers.fits, strict=True)
@@ -146,5 +145,5 @@ def resource_lanes(
 def own_lane(viewer: User, days: Sequence[date], now: datetime) -> Lane:
     """One's own bookings (booked for or by oneself) over ``days``, with where each is."""
     mine = or_(Booking.user_id == viewer.id, Booking.booked_by_id == viewer.id)
-    entries = _entries(viewer, mine, _window(days), now, None)
+    entries = _entries(viewer, mine, _window(days), now, None, resource_names())
     return _by_day(Lane("My bookings", None), days, entries)
