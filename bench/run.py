@@ -38,6 +38,7 @@ from booking import create_app  # noqa: E402
 from booking.extensions import close_databases, db  # noqa: E402
 from booking.models import ApiToken, Booking, Closure  # noqa: E402
 from booking.services.catalogue.resources import add_resource  # noqa: E402
+from booking.services.core import refresh_statistics  # noqa: E402
 from booking.services.people.auth import digest  # noqa: E402
 from booking.services.people.users import add_user  # noqa: E402
 
@@ -143,8 +144,7 @@ def prepare(url: str) -> list[int]:
         for chunk in range(0, len(rows), 20_000):
             db.session.execute(insert(Booking), rows[chunk : chunk + 20_000])
         db.session.commit()
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
+        refresh_statistics(now)  # SQLite's, as the refresh-statistics job keeps them
         close_databases()
     return rooms
 

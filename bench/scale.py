@@ -42,6 +42,7 @@ from booking import create_app  # noqa: E402
 from booking.extensions import close_databases, db  # noqa: E402
 from booking.models import ApiToken, Booking  # noqa: E402
 from booking.services.catalogue.resources import add_resource  # noqa: E402
+from booking.services.core import refresh_statistics  # noqa: E402
 from booking.services.feeds import serving as feeds  # noqa: E402
 from booking.services.people.auth import digest  # noqa: E402
 from booking.services.people.users import add_user  # noqa: E402
@@ -133,12 +134,10 @@ def grow(url: str, to_rooms: int, state: dict[str, Any]) -> float:
         if batch:
             db.session.execute(insert(Booking), batch)
         db.session.commit()
+        refresh_statistics(NOW)  # SQLite's, as the refresh-statistics job keeps them
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")  # as autovacuum would after a load
-        else:
-            with db.engine.connect() as conn:
-                conn.exec_driver_sql("ANALYZE")
         close_databases()
     return time.perf_counter() - began
 

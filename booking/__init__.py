@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from booking import api, cli, edge, errors, limits, logs, web
 from booking.config import check_site_rules, load_settings
-from booking.database import is_migrated_object, polls_binds
+from booking.database import engine_options, is_migrated_object, polls_binds
 from booking.extensions import db, migrate
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'booking.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["DATABASE_URL"])
     app.config["SQLALCHEMY_BINDS"] = polls_binds(app.config["DATABASE_URL"])
     app.config["SQLALCHEMY_ECHO"] = app.config["DATABASE_ECHO"]
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["SITE_HOSTS"], app.config["SITE_URL"])

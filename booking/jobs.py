@@ -28,6 +28,7 @@ from booking.clock import now as current_instant
 from booking.extensions import db
 from booking.logs import FIELDS
 from booking.services import notifications, reservations, visitors
+from booking.services.core import refresh_statistics
 from rules.durations import parse_duration
 
 log = logging.getLogger("booking.jobs")
@@ -40,6 +41,8 @@ class Job:
     service: Callable[[datetime], list[int]]
     done: str
     things: str = "booking(s)"
+    #: How often it runs (ISO 8601), when not every ``scheduler.every``.
+    every: str | None = None
 
 
 JOBS: dict[str, Job] = {
@@ -50,6 +53,9 @@ JOBS: dict[str, Job] = {
     "send-notifications": Job(notifications.send_notifications, "sent", "message(s)"),
     "purge-visitors": Job(
         visitors.purge_visitors, "erased (name, e-mail, organisation)", "visitor(s)"
+    ),
+    "refresh-statistics": Job(
+        refresh_statistics, "the database's planner statistics refreshed", "", every="PT6H"
     ),
 }
 
@@ -67,6 +73,8 @@ def run_job(app: Flask, name: str, at: datetime | None = None) -> list[int]:
 
 def describe(name: str, changed: list[int]) -> str:
     """One line saying what a run of job ``name`` did."""
+    if not JOBS[name].things:
+        return f"{name}: {JOBS[name].done}"
     ids = f" ({', '.join(map(str, changed))})" if changed else ""
     return f"{name}: {len(changed)} {JOBS[name].things} {JOBS[name].done}{ids}"
 
@@ -81,10 +89,11 @@ def _scheduled_run(app: Flask, name: str) -> None:
 
 
 def build_scheduler(app: Flask, scheduler: BaseScheduler | None = None) -> BaseScheduler:
-    """A scheduler running every job every ``scheduler.every``, starting at once."""
-    every = parse_duration(app.config["SCHEDULER_EVERY"]).total_seconds()
+    """A scheduler running every job every ``scheduler.every`` (or its own ``every``),
+    starting at once."""
     scheduler = scheduler or BackgroundScheduler(timezone=UTC)
-    for name in JOBS:
+    for name, job in JOBS.items():
+        every = parse_duration(job.every or app.config["SCHEDULER_EVERY"]).total_seconds()
         scheduler.add_job(
             _scheduled_run,
             "interval",

@@ -29,10 +29,12 @@ def local_iso(moment: datetime) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
 def in_zone(moment: datetime, zone: ZoneInfo) -> str:
     """``moment`` in ``zone`` as ISO 8601 with its offset (many lines of a report share
     their times, and ``zone`` is looked up once for them all: see ``local_iso``)."""
-    # a day's bookings share a few dozen start and end times: each is formatted once
+    # a day's bookings share a few dozen start and end times: each is formatted once,
+    # and kept for the next lines that share it
     return moment.astimezone(zone).isoformat()
 
 

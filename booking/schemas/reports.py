@@ -12,7 +12,7 @@ hours, reason, rate_pence, percent, amount_pence, adjustment``. Money is whole p
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -152,8 +152,9 @@ CHARGE_COLUMNS = (
 
 
 def usage_json(row: UsageRow) -> dict[str, Any]:
-    """A usage group as the JSON names it (its fields, in order)."""
-    return asdict(row)
+    """A usage group as the JSON names it (its fields, in order; read field by field, as
+    ``dataclasses.asdict`` deep-copies each value and took a tenth of a year's report)."""
+    return {field.name: getattr(row, field.name) for field in dataclass_fields(row)}
 
 
 def line_json(line: Line, zone: ZoneInfo) -> dict[str, Any]:

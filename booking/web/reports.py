@@ -142,12 +142,14 @@ def usage_page() -> str:
     """Utilisation by hour of the week, per resource, no-shows by month and hours by
     sector, for the last three months unless another period is asked for."""
     first, last, problems = _period(*_last_months(3))
-    user = me()
-    heat = accounts.week_heatmap(user, first, last)
+    seen = accounts.usage_overview(me(), first, last)
+    heat, by_resource, by_month, by_sector = (
+        seen.heat,
+        seen.by_resource,
+        seen.by_month,
+        seen.by_sector,
+    )
     hours = heat.hours_open()
-    by_resource = accounts.usage_report(user, first, last, "resource")
-    by_month = accounts.usage_report(user, first, last, "month")
-    by_sector = accounts.usage_report(user, first, last, "sector")
     return render_template(
         "staff/reports.html",
         first=first,

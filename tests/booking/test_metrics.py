@@ -199,3 +199,18 @@ def test_every_gunicorn_worker_is_counted_whichever_answers_the_scrape(sqlite_te
         "booking_http_requests_total", {"route": "/healthz", "method": "GET", "status": "200"}
     )
     assert total == served
+
+
+def test_a_gunicorn_worker_sets_aside_what_loading_the_app_made(monkeypatch, tmp_path):
+    """``post_worker_init`` freezes the start-up objects out of the collector's sight."""
+    import gc
+    import runpy
+
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # read, never made, here
+    settings = runpy.run_path(str(PROJECT / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        settings["post_worker_init"](object())
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

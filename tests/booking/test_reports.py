@@ -380,3 +380,78 @@ def test_the_funder_report_counts_organisations_and_hours_by_quarter_and_sector(
     assert (
         client.get("/api/v1/reports/funder", query_string=query, headers=tenant).status_code == 403
     )
+
+
+def test_the_reports_page_overview_gives_each_report_as_it_is_alone(app, make: Factory, centre):
+    """Months and sectors counted in one pass come to what each grouping gives on its own:
+    people counted once per group, however many months or tenants their rows span."""
+    from booking.models import User
+    from booking.services import accounts
+
+    staff = make.user("facility_manager")
+    with app.app_context():
+        for who in (staff.id, centre["people"][2].id):
+            someone = db.session.get(User, who)
+            seen = accounts.usage_overview(someone, FIRST, LAST)
+            alone = {
+                group: accounts.usage_report(someone, FIRST, LAST, group)
+                for group in ("resource", "month", "sector")
+            }
+            assert seen.by_resource == alone["resource"]
+            assert seen.by_month == alone["month"]
+            assert seen.by_sector == alone["sector"]
+            assert seen.heat == accounts.week_heatmap(someone, FIRST, LAST)
+            assert sum(row.people for row in seen.by_month) > max(
+                row.people for row in seen.by_sector
+            )  # the same people in both months: counted in each month, once per sector
+
+
+def test_after_refreshing_statistics_usage_by_resource_reads_the_resource_led_index(
+    app, make: Factory, centre
+):
+    """SQLite plans from statistics only once ANALYZE has run; the ``refresh-statistics``
+    job runs it, and the usage report by resource then reads ``ix_bookings_usage``,
+    already grouped, instead of sorting the period's bookings. (PostgreSQL gathers its
+    own statistics: the job leaves it alone.)"""
+    from sqlalchemy import event
+
+    from booking.jobs import describe, run_job
+    from booking.models import User
+    from booking.models.bookings import USAGE_INDEX
+    from booking.services import accounts
+
+    staff = make.user("facility_manager")
+    with app.app_context():  # earlier months, as a centre in service has: 100 per resource
+        earlier = []
+        for k in range(1, 7):  # the period again, 70 days back each time: never overlapping
+            back = timedelta(days=70 * k)
+            earlier += [
+                {**{c: getattr(b, c) for c in ("resource_id", "user_id", "tenant_id", "units",
+                                               "exclusive", "created_at", "updated_at")},
+                 "booked_by_id": b.user_id, "title": "Earlier", "status": "completed",
+                 "start": b.start - back, "end": b.end - back,
+                 "occupied_start": b.occupied_start - back, "occupied_end": b.occupied_end - back}
+                for b in centre["bookings"]
+            ]  # fmt: skip
+        db.session.execute(db.insert(Booking), earlier)
+        db.session.commit()
+    changed = run_job(app, "refresh-statistics")
+    assert changed == []
+    assert describe("refresh-statistics", changed).endswith("statistics refreshed")
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return
+        assert db.session.execute(db.text("SELECT count(*) FROM sqlite_stat1")).scalar() > 0
+        seen: list = []
+        listener = lambda *args: seen.append(args[2:4])  # noqa: E731 - statement, parameters
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            accounts.usage_report(db.session.get(User, staff.id), FIRST, LAST, "resource")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        statement, parameters = next((s, p) for s, p in seen if 'AS "key"' in s)
+        plan = db.session.execute(db.text("SELECT 1")).connection  # the same connection
+        rows = plan.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+        said = " ".join(str(row[-1]) for row in rows)
+        assert f"COVERING INDEX {USAGE_INDEX}" in said
+        assert "TEMP B-TREE FOR GROUP BY" not in said

@@ -9,6 +9,7 @@ from booking.services.accounts.charges import (
     names_for,
 )
 from booking.services.accounts.months import Month, month_of, months_between, parse_month
+from booking.services.accounts.overview import Overview, usage_overview
 from booking.services.accounts.periods import close_month, list_periods
 from booking.services.accounts.pricing import CURRENCY, Line
 from booking.services.accounts.usage import (
@@ -26,6 +27,7 @@ __all__ = [
     "FunderRow",
     "Line",
     "Names",
+    "Overview",
     "Month",
     "Statement",
     "UsageRow",
@@ -39,6 +41,7 @@ __all__ = [
     "months_between",
     "names_for",
     "parse_month",
+    "usage_overview",
     "usage_report",
     "week_heatmap",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -95,8 +95,8 @@ def adjustments(
             difference = base.charge.amount - paid
             if difference == 0:
                 continue
-            change = replace(base.charge, seconds=base.charge.seconds - seconds, amount=difference)
-            found.append(replace(base, charge=change, adjustment=True))
+            change = base.charge._replace(seconds=base.charge.seconds - seconds, amount=difference)
+            found.append(base._replace(charge=change, adjustment=True))
     return found
 
 

@@ -81,9 +81,12 @@ def open_stretches(period: Interval) -> OpenStretches:
     return OpenStretches(resources, groups, group_of)
 
 
-def open_hours(months: Sequence[Month], period: Interval) -> OpenHours:
-    """Open time of every bookable resource within ``period``, split by ``months``."""
-    found = open_stretches(period)
+def open_hours(
+    months: Sequence[Month], period: Interval, found: OpenStretches | None = None
+) -> OpenHours:
+    """Open time of every bookable resource within ``period``, split by ``months``
+    (from ``found``, the period's stretches, when the caller has them already)."""
+    found = found or open_stretches(period)
     per_group = [
         {month.name: sum(s.duration.total_seconds() for s in clip(group, month.span))
          for month in months}

@@ -7,7 +7,6 @@ month's bookings is charged, as adjustment lines, in the first open month
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import select, true
@@ -60,7 +59,7 @@ def close_month(actor: User, text: str, now: datetime) -> BillingPeriod:
             start=line.start,
             end=line.end,
             adjustment=line.adjustment,
-            **asdict(line.charge),
+            **line.charge._asdict(),
         )  # fmt: skip
         for line in lines
     )

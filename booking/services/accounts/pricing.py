@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, func, select, true
 
@@ -25,10 +24,9 @@ from rules.charges import Charge, Stay, Tariff, charge, tariff_of
 CURRENCY = "GBP"
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One line of the charges report (``amount`` in pence; negative only for an
-    adjustment that gives money back)."""
+    adjustment that gives money back). A named tuple, as ``rules.charges.Charge``."""
 
     booking_id: int
     resource_id: int
@@ -124,7 +122,7 @@ def live_lines(
     """Lines worked out now for the bookings that start in ``span``."""
     month_for = _month_finder(months)
     found = []
-    for row in db.session.execute(_chargeable(span, scope)):
+    for row in db.session.connection().execute(_chargeable(span, scope)):
         line = pricing.line(row, month_for(row[4]))
         if line is not None:
             found.append(line)

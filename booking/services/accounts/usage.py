@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import and_, case, func, literal, select
 
 from booking.access import can, require
 from booking.database import UTCDateTime
@@ -49,7 +49,7 @@ class UsageRow:
     people: int
 
 
-def _month_key(months: list[Month]) -> Any:
+def month_key(months: list[Month]) -> Any:
     """The month (or quarter) a booking starts in, by the periods' instants (so the
     clock changes and the site's zone are minded without SQL knowing the zone)."""
     whens = [(Booking.start < literal(m.span.end, UTCDateTime()), m.name) for m in months]
@@ -62,7 +62,7 @@ def _group_column(group_by: str, months: list[Month]) -> Any:
         "resource": Booking.resource_id,
         "kind": Resource.kind,
         "sector": Tenant.sector,
-        "month": _month_key(months),
+        "month": month_key(months),
     }[group_by]
 
 
@@ -76,37 +76,40 @@ def _booked_seconds() -> Any:
     return seconds_between(Booking.start, booked_end()) * Booking.units
 
 
-def _counted(actor: User, group_by: str, months: list[Month], first: date, last: date) -> Any:
-    span = period_span(first, last)
+def measures() -> list[Any]:
+    """What the report adds up per group: booked and used seconds, bookings that held
+    their time, no-shows and late cancellations (``people`` is counted on top)."""
     held = Booking.status.in_(HELD_TIME)
     used_end = func.coalesce(Booking.checked_out_at, booked_end())
-    key = _group_column(group_by, months).label("key")
-    query = (
-        select(
-            key,
-            func.sum(case((held, _booked_seconds()))),
-            func.sum(
-                case(
-                    (
-                        Booking.checked_in_at.is_not(None),
-                        seconds_between(Booking.checked_in_at, used_end) * Booking.units,
-                    )
-                )
-            ),
-            func.count(case((held, 1))),
-            func.count(case((Booking.status == "no_show", 1))),
-            func.count(case((Booking.late_cancellation.is_(True), 1))),
-            func.count(func.distinct(case((held, Booking.user_id)))),
-        )
-        .join(Resource, Resource.id == Booking.resource_id)
-        .outerjoin(Tenant, Tenant.id == Booking.tenant_id)
-        .where(
-            starting_within(span),
-            Booking.status.in_((*HELD_TIME, "cancelled")),
-            visible_bookings(actor),
-        )
-        .group_by(key)
+    used = seconds_between(Booking.checked_in_at, used_end) * Booking.units
+    return [
+        func.sum(case((held, _booked_seconds()))),
+        func.sum(case((Booking.checked_in_at.is_not(None), used))),
+        func.count(case((held, 1))),
+        func.count(case((Booking.status == "no_show", 1))),
+        func.count(case((Booking.late_cancellation.is_(True), 1))),
+    ]
+
+
+def reported(actor: User, first: date, last: date) -> Any:
+    """The bookings a report counts: those ``actor`` may see that start in the period
+    and held their time or were cancelled."""
+    return and_(
+        starting_within(period_span(first, last)),
+        Booking.status.in_((*HELD_TIME, "cancelled")),
+        visible_bookings(actor),
     )
+
+
+def _counted(actor: User, group_by: str, months: list[Month], first: date, last: date) -> Any:
+    key = _group_column(group_by, months).label("key")
+    people = func.count(func.distinct(case((Booking.status.in_(HELD_TIME), Booking.user_id))))
+    query = select(key, *measures(), people).where(reported(actor, first, last)).group_by(key)
+    # Joined only when the groups need them: a join costs a lookup per booking.
+    if group_by == "kind":
+        query = query.join(Resource, Resource.id == Booking.resource_id)
+    if group_by == "sector":
+        query = query.outerjoin(Tenant, Tenant.id == Booking.tenant_id)
     return {row[0]: row[1:] for row in db.session.execute(query)}
 
 
@@ -134,13 +137,23 @@ def _open_seconds(group_by: str, key: Any, opening: OpenHours) -> float:
     return opening.total(key if group_by == "month" else None)
 
 
-def usage_report(actor: User, first: date, last: date, group_by: str) -> list[UsageRow]:
+def usage_report(
+    actor: User,
+    first: date,
+    last: date,
+    group_by: str,
+    opening: OpenHours | None = None,
+    counted: dict[Any, Any] | None = None,
+) -> list[UsageRow]:
     """The report from ``first`` to ``last`` (local dates, inclusive): staff see every
-    booking, a tenant admin their tenant's, anyone else their own."""
+    booking, a tenant admin their tenant's, anyone else their own. ``opening`` (the
+    period's open hours) and ``counted`` (each group's figures, as ``measures`` and then
+    people) when the caller has worked them out already (``accounts.overview``)."""
     require(actor, "see_catalogue")
     months = months_between(first, last)
-    opening = open_hours(months, period_span(first, last))
-    counted = _counted(actor, group_by, months, first, last)
+    opening = opening or open_hours(months, period_span(first, last))
+    if counted is None:
+        counted = _counted(actor, group_by, months, first, last)
     rows = []
     groups = _groups(group_by, actor, opening, months)
     known = {key for key, _ in groups}
@@ -186,7 +199,7 @@ def funder_report(actor: User, first: date, last: date) -> list[FunderRow]:
     require(actor, "see_all", "read the funder report")
     quarters, span = quarters_between(first, last), period_span(first, last)
     held = Booking.status.in_(HELD_TIME)
-    quarter = _month_key(quarters).label("quarter")
+    quarter = month_key(quarters).label("quarter")
     query = (
         select(
             quarter,

@@ -18,7 +18,7 @@ from booking.access import require
 from booking.extensions import db
 from booking.models import Booking, User
 from booking.services.accounts.months import period_span
-from booking.services.accounts.opening import open_stretches
+from booking.services.accounts.opening import OpenStretches, open_stretches
 from booking.services.accounts.usage import HELD_TIME, booked_end
 from booking.services.catalogue import site_zone
 from booking.services.core import starting_within, visible_bookings
@@ -47,10 +47,13 @@ class WeekHeat:
         ]
 
 
-def week_heatmap(actor: User, first: date, last: date) -> WeekHeat:
+def week_heatmap(
+    actor: User, first: date, last: date, found: OpenStretches | None = None
+) -> WeekHeat:
     """Booked time of the bookings that start from ``first`` to ``last`` (local dates,
     inclusive) that ``actor`` may see, and every bookable resource's open time in those
-    days, by local hour of the week. A pool counts each unit."""
+    days (``found``, when the caller has it), by local hour of the week. A pool counts
+    each unit."""
     require(actor, "see_catalogue")
     span, zone = period_span(first, last), site_zone()
     end = booked_end()
@@ -63,7 +66,7 @@ def week_heatmap(actor: User, first: date, last: date) -> WeekHeat:
         ((Interval(start, until), units) for start, until, units in db.session.execute(held)),
         zone,
     )
-    found = open_stretches(span)
+    found = found or open_stretches(span)
     opened = empty_week()
     for stretches, units in zip(found.groups, found.units_per_group(), strict=True):
         spread_over_week(((s, units) for s in stretches), zone, opened)

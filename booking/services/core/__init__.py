@@ -24,13 +24,13 @@ from booking.services.core.claims import (
     target_of,
 )
 from booking.services.core.spans import seconds_between, starting_within
+from booking.services.core.statistics import refresh_statistics
 from booking.services.core.transactions import read_alone, read_row, transactional
 
 __all__ = [
     "AuditFilter",
     "AuditRow",
     "audit",
-    "read_audit",
     "busy_time",
     "claims_and_lapsed_holds",
     "indexed_overlap",
@@ -41,12 +41,14 @@ __all__ = [
     "occupying",
     "overlapping",
     "read_alone",
+    "read_audit",
     "read_row",
+    "refresh_statistics",
     "related_bookings",
-    "seconds_between",
-    "starting_within",
     "require_booking_for",
+    "seconds_between",
     "spans_overlap",
+    "starting_within",
     "target_of",
     "transactional",
     "visible_booking",
