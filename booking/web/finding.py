@@ -114,7 +114,7 @@ def find() -> str:
     filters = ResourceFilter(
         kind=kind, min_capacity=attendees, feature=(feature,) if feature else ()
     )
-    matches = search_availability(user, window, length, filters, now(), limit=40)
+    matches = search_availability(user, window, length, filters, now(), limit=40, offers=True)
     rows = [(m, _blocks(m, window)) for m in sorted(matches, key=lambda m: m.resource.name)]
     return render_template(
         "find.html",

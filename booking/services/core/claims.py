@@ -209,8 +209,8 @@ def load_claims(
     if excluding:
         query = query.where(Booking.id.not_in(excluding))
     return [
-        Claim(resource_id=rid, interval=Interval(start, end), units=units, booking_id=bid)
-        for bid, rid, start, end, units in db.session.execute(query)
+        Claim(rid, Interval(start, end), units, bid)
+        for bid, rid, start, end, units in db.session.connection().execute(query)
     ]
 
 
