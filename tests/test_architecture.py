@@ -98,6 +98,19 @@ def test_areas_depend_downwards_only() -> None:
     assert upwards == []
 
 
+def test_the_api_and_the_pages_are_siblings() -> None:
+    """``booking/api`` and ``booking/web`` stand side by side on the services: neither
+    imports the other (what both need, such as writing CSV, lives below them)."""
+    crossing = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for sibling, other in (("api", "web"), ("web", "api"))
+        for path in source_files(f"booking/{sibling}")
+        for module, _, line in imports_of(path)
+        if module == f"booking.{other}" or module.startswith(f"booking.{other}.")
+    ]
+    assert crossing == []
+
+
 def test_every_area_has_a_layer() -> None:
     areas = {path.name for path in (ROOT / "booking" / "services").iterdir() if path.is_dir()}
     assert areas - {"__pycache__"} == set(RANK)

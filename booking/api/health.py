@@ -7,9 +7,9 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from booking import metrics
-from booking.api.responses import json_response
 from booking.clock import now
 from booking.errors import RETRY_AFTER_SECONDS, problem
+from booking.responses import json_response
 from booking.services.operations import check_readiness, outbox_backlog
 
 METRICS_DOC: dict[str, Any] = {

@@ -13,8 +13,8 @@ from typing import Any
 from flask import Response
 
 from booking.api.context import actor, now, v1_blueprint
-from booking.api.responses import CSV_DOC, csv_response, json_response, wants_csv
 from booking.clock import today
+from booking.responses import CSV_DOC, csv_response, json_response, wants_csv
 from booking.schemas.occupancy import (
     DaySheetQuerySchema,
     DaySheetSchema,

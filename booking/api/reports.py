@@ -9,8 +9,8 @@ from typing import Any
 from flask import Response
 
 from booking.api.context import actor, now, v1_blueprint
-from booking.api.responses import CSV_DOC, csv_response, json_response, wants_csv
 from booking.models import BillingPeriod
+from booking.responses import CSV_DOC, csv_response, json_response, wants_csv
 from booking.schemas.fields import site_zone
 from booking.schemas.reports import (
     CHARGE_COLUMNS,

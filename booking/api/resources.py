@@ -5,8 +5,8 @@ from typing import Any
 from flask import Response
 
 from booking.api.context import actor, now, v1_blueprint
-from booking.api.responses import json_response
 from booking.models import Resource
+from booking.responses import json_response
 from booking.schemas.availability import (
     AvailabilitySchema,
     SearchQuerySchema,

@@ -7,9 +7,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.access import ROLES
-from booking.api.responses import json_response
 from booking.clock import now
 from booking.errors import DomainError, InvalidFieldsError
+from booking.responses import json_response
 from booking.services import people
 from booking.web.blueprint import blp as pages
 from booking.web.blueprint import in_words

@@ -16,8 +16,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request
 from marshmallow import ValidationError
 
-from booking.api.responses import csv_response
 from booking.clock import today
+from booking.responses import csv_response
 from booking.schemas.reports import (
     FUNDER_COLUMNS,
     GROUPS,

@@ -11,9 +11,9 @@ from datetime import timedelta
 from flask import Response, abort, render_template, request
 
 from booking.access import can
-from booking.api.responses import csv_response
 from booking.clock import today
 from booking.errors import DomainError
+from booking.responses import csv_response
 from booking.schemas.reports import CHARGE_COLUMNS, charge_row
 from booking.services import accounts, people
 from booking.services.accounts import Month, Statement

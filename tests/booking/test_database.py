@@ -21,13 +21,13 @@ from booking.extensions import close_databases, db
 from booking.models import Booking, Resource, User
 from booking.seeding import seed_demo
 from booking.services.core.claims import (
-    claims_and_lapsed_holds,
     indexed_overlap,
     load_claims,
     overlapping,
     related_bookings,
     spans_overlap,
 )
+from booking.services.core.neighbours import claims_and_lapsed_holds
 from booking.services.reservations.bookings import BookingDraft, create_booking
 from rules import Interval, overlaps
 from tests.conftest import NOW, Factory, app_for, at, fresh_pg_database

@@ -11,7 +11,6 @@ from booking.services.core.access import (
 from booking.services.core.audit_log import AuditFilter, AuditRow, read_audit
 from booking.services.core.busy import busy_time
 from booking.services.core.claims import (
-    claims_and_lapsed_holds,
     indexed_overlap,
     is_occupying,
     load_claims,
@@ -23,6 +22,7 @@ from booking.services.core.claims import (
     spans_overlap,
     target_of,
 )
+from booking.services.core.neighbours import claims_and_lapsed_holds
 from booking.services.core.spans import seconds_between, starting_within
 from booking.services.core.statistics import refresh_statistics
 from booking.services.core.transactions import read_alone, read_row, transactional

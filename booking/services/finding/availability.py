@@ -8,6 +8,7 @@ quotas are left to the booking itself, as they depend on what else is booked.
 
 from __future__ import annotations
 
+import functools
 from bisect import insort
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -98,6 +99,9 @@ class Match:
     first_fit: Interval
     #: For each free stretch (``availability.free``, in order), the earliest booking of
     #: the length asked for that the rules accept in it, or None: what a timeline offers.
+    #: Worked out only when asked for (``offers``): the API answers the free stretches
+    #: and the first fit, and working these out made a week's search of the whole
+    #: building take half as long again.
     fits: tuple[Interval | None, ...] = ()
 
 
@@ -187,11 +191,8 @@ def search_availability(
     *,
     offers: bool = False,
 ) -> list[Match]:
-    """Bookable resources matching ``filters`` where ``actor`` can book ``duration``.
-    With ``offers``, each match also carries each free stretch's earliest booking the
-    rules accept (``Match.fits``, what a timeline links to); the API, which answers the
-    free stretches and the first fit, does without (it made a week's search of the
-    whole building take half as long again).
+    """Bookable resources matching ``filters`` where ``actor`` can book ``duration``,
+    with ``Match.fits`` too when ``offers`` (for a timeline: see ``Match``).
 
     Ordered by earliest fit, then name; at most ``limit``. Resources are examined in
     the order they open, and the search stops once ``limit`` fits are found that no
@@ -203,7 +204,7 @@ def search_availability(
     staged = _stage(resources, window, now)
     claims_span = _claims_span(staged, window)
     batch_size = max(limit + limit // 4, 64)
-    certifications: dict[str, date | None] | None = None
+    certifications = functools.cache(lambda: certifications_of(actor))  # read if needed
     matches: list[Match] = []
     for first in range(0, len(staged), batch_size):
         batch = staged[first : first + batch_size]
@@ -223,9 +224,7 @@ def search_availability(
             if fit is None:
                 continue
             if rules.required_certification:
-                if certifications is None:
-                    certifications = certifications_of(actor)
-                held = replace(context, certifications=certifications)
+                held = replace(context, certifications=certifications())
                 if check_certification(fit, rules, held):
                     continue
             fits = stretch_fits(availability, duration, rules, context) if offers else ()
