@@ -2,9 +2,10 @@
 
 Each job calls one service with the current instant. Every service is a conditional
 update, so a job run twice, or in two processes at once, changes nothing more than one
-run. ``flask --app booking scheduler`` runs them all, every ``scheduler.every``, in its
-own process (never inside web workers): runs that fall behind are coalesced into one,
-a job never overlaps itself, and a run missed by up to one interval still happens.
+run. ``flask --app booking scheduler`` runs them all, every ``scheduler.every`` (or a
+job's own ``every``), in its own process (never inside web workers): runs that fall
+behind are coalesced into one, a job never overlaps itself, and a run missed by up to
+one interval still happens.
 ``flask --app booking jobs run NAME`` runs one job once, for cron and operators.
 """
 
@@ -125,7 +126,10 @@ def run_scheduler(app: Flask, stopping: threading.Event | None = None) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("scheduler: running %s every %s", ", ".join(JOBS), app.config["SCHEDULER_EVERY"])
+    own = ", ".join(f"{name} every {job.every}" for name, job in JOBS.items() if job.every)
+    log.info(
+        "scheduler: running %s every %s (%s)", ", ".join(JOBS), app.config["SCHEDULER_EVERY"], own
+    )
     scheduler.start()
     while not stopping.wait(timeout=1):
         pass
