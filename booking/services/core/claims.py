@@ -71,7 +71,7 @@ def overlapping(start: Bound, end: Bound, interval: Interval) -> ColumnElement[b
     return spans_overlap(start, end, interval.start, interval.end)
 
 
-def _minute(moment: datetime, *, up: bool) -> int:
+def whole_minute(moment: datetime, *, up: bool) -> int:
     seconds = moment.timestamp()
     return math.ceil(seconds / 60) if up else math.floor(seconds / 60)
 
@@ -83,16 +83,16 @@ def indexed_overlap(window: Interval) -> ColumnElement[bool]:
     SQLite the R*Tree holds whole minutes rounded outwards), so it only narrows a scan;
     ``overlapping`` is always applied as well. PostgreSQL uses its GiST range index.
     """
-    return _near(
+    return near_window(
         db.session.get_bind().dialect.name,
         window.start,
         window.end,
-        _minute(window.start, up=False),
-        _minute(window.end, up=True),
+        whole_minute(window.start, up=False),
+        whole_minute(window.end, up=True),
     )
 
 
-def _near(
+def near_window(
     dialect: str, start: Any, end: Any, first_minute: Any, last_minute: Any
 ) -> ColumnElement[bool]:
     """``indexed_overlap`` with its values given as values or as bound parameters."""
@@ -126,7 +126,7 @@ def _blocking_path(lineage: Any, resource_id: Any, *columns: Any) -> Select[*tup
     )
 
 
-def _family(lineage: Any, resource_id: Any, prefix: Any) -> ColumnElement[bool]:
+def family_of(lineage: Any, resource_id: Any, prefix: Any) -> ColumnElement[bool]:
     """SQL for bookings of the resource, of its bookable ancestors and of everything
     below it (``prefix`` is its path); values or parameters as in ``_blocking_path``."""
     below = select(Resource.id).where(Resource.path.startswith(prefix))
@@ -182,7 +182,7 @@ def locks_rows() -> bool:
 def related_bookings(resource: Resource) -> ColumnElement[bool]:
     """SQL condition selecting bookings that block ``resource``: bookings of the resource,
     of its bookable ancestors and of its descendants."""
-    return _family([*resource.ancestor_ids, resource.id], resource.id, resource.path)
+    return family_of([*resource.ancestor_ids, resource.id], resource.id, resource.path)
 
 
 def load_claims(

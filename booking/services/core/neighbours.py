@@ -24,7 +24,7 @@ from sqlalchemy import (
 from booking.database import UTCDateTime
 from booking.extensions import db
 from booking.models import OCCUPYING, Booking, Resource
-from booking.services.core.claims import _family, _minute, _near
+from booking.services.core.claims import family_of, near_window, whole_minute
 from rules import Claim, Interval
 
 
@@ -57,10 +57,10 @@ def _family_claims_query(dialect: str, every_window: bool = False) -> Select[*tu
     if every_window:
         near = _all_windows()
     else:
-        near = _near(dialect, start, end, bindparam("first_minute"), bindparam("last_minute"))
+        near = near_window(dialect, start, end, bindparam("first_minute"), bindparam("last_minute"))
         near &= (Booking.occupied_start < end) & (Booking.occupied_end > start)
     lineage: BindParameter[list[int]] = bindparam("lineage", expanding=True)
-    family = _family(lineage, bindparam("resource_id"), bindparam("prefix"))
+    family = family_of(lineage, bindparam("resource_id"), bindparam("prefix"))
     return select(
         Booking.id,
         Booking.resource_id,
@@ -87,8 +87,8 @@ def _values(
             **shared,
             "start": window.start,
             "end": window.end,
-            "first_minute": _minute(window.start, up=False),
-            "last_minute": _minute(window.end, up=True),
+            "first_minute": whole_minute(window.start, up=False),
+            "last_minute": whole_minute(window.end, up=True),
         }
         for window in windows
     ]
