@@ -48,27 +48,49 @@ SPANS_FILL = (
 )
 
 
-def restore_span_triggers(connection: Connection) -> list[str]:
-    """Put back the R*Tree's triggers where a table rebuild (SQLite's way to change a
-    table, as some downgrades do) dropped them, and refill it; the ones put back."""
-    tables = connection.exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'booking_spans'"
-    ).fetchall()
-    if not tables:
-        return []
+#: The table whose one row holds the catalogue's version (``models.CatalogueVersion``).
+VERSIONS_TABLE = "catalogue_versions"
+_NEW_TOKEN = f"UPDATE {VERSIONS_TABLE} SET token = lower(hex(randomblob(16)))"
+#: SQLite: the triggers that give the catalogue a new version whenever a resource is
+#: added, changed or removed, in the same transaction (migration 0021), by name.
+CATALOGUE_TRIGGERS = {
+    f"catalogue_changed_{change.lower()}": f"CREATE TRIGGER catalogue_changed_{change.lower()} "
+    f"AFTER {change} ON resources BEGIN {_NEW_TOKEN}; END"
+    for change in ("INSERT", "UPDATE", "DELETE")
+}
+#: PostgreSQL: the same, once per statement, emptying the table included.
+CATALOGUE_TRIGGER_PG = (
+    "CREATE FUNCTION catalogue_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f"UPDATE {VERSIONS_TABLE} SET token = gen_random_uuid()::text; RETURN NULL; END $$",
+    "CREATE TRIGGER catalogue_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+    "ON resources FOR EACH STATEMENT EXECUTE FUNCTION catalogue_changed()",
+)
+
+
+def restore_triggers(connection: Connection) -> list[str]:
+    """Put back SQLite's triggers (the R*Tree's, the catalogue version's) where a table
+    rebuild (SQLite's way to change a table, as some migrations do) dropped them, and
+    refill the R*Tree if its were; the ones put back."""
+    tables = {
+        row[0]
+        for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
     present = {
         row[0]
         for row in connection.exec_driver_sql(
             "SELECT name FROM sqlite_master WHERE type = 'trigger'"
         )
     }
-    missing = [name for name in SPAN_TRIGGERS if name not in present]
-    for name in missing:
-        connection.exec_driver_sql(SPAN_TRIGGERS[name])
-    if missing:
-        connection.exec_driver_sql("DELETE FROM booking_spans")
-        connection.exec_driver_sql(SPANS_FILL)
-    return missing
+    restored = []
+    for table, triggers in ((SPANS_TABLE, SPAN_TRIGGERS), (VERSIONS_TABLE, CATALOGUE_TRIGGERS)):
+        missing = [name for name in triggers if table in tables and name not in present]
+        for name in missing:
+            connection.exec_driver_sql(triggers[name])
+        if missing and table == SPANS_TABLE:
+            connection.exec_driver_sql("DELETE FROM booking_spans")
+            connection.exec_driver_sql(SPANS_FILL)
+        restored += missing
+    return restored
 
 
 class UTCDateTime(TypeDecorator[datetime]):

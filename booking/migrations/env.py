@@ -8,7 +8,7 @@ from alembic import context
 from flask import current_app
 from sqlalchemy import Connection, Engine, MetaData
 
-from booking.database import restore_span_triggers
+from booking.database import restore_triggers
 
 config = context.config
 if config.config_file_name is not None:
@@ -72,9 +72,9 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
             if sqlite:
-                restored = restore_span_triggers(connection)
+                restored = restore_triggers(connection)
                 if restored:
-                    logger.info("put back the interval index's triggers: %s", ", ".join(restored))
+                    logger.info("put back triggers: %s", ", ".join(restored))
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise RuntimeError(f"the migration left broken foreign keys: {broken[:5]}")

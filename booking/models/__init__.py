@@ -23,7 +23,7 @@ from booking.models.people import (
     User,
 )
 from booking.models.policies import Certification, Closure, TrainingRequest
-from booking.models.resources import KINDS, Resource
+from booking.models.resources import KINDS, CatalogueVersion, Resource
 from booking.models.series import Series
 from booking.models.visitors import VISITOR_STATUSES, Visitor
 from booking.models.waitlist import WAITLIST_STATUSES, WaitlistEntry
@@ -46,6 +46,7 @@ __all__ = [
     "STATUSES",
     "ApiToken",
     "Booking",
+    "CatalogueVersion",
     "BookingEvent",
     "Certification",
     "TrainingRequest",

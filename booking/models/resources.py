@@ -71,3 +71,18 @@ class Resource(Model):
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to the parent, read from ``path``."""
         return ancestors_on_path(self.path)
+
+
+class CatalogueVersion(Model):
+    """The catalogue's version: one row, whose token database triggers change with every
+    change to ``resources``, in the same transaction (migration 0021).
+
+    What a process keeps of the catalogue between requests (``services.catalogue.
+    snapshot``) serves while the token is the one it was read under. The token is random,
+    not a count, so a change rolled back never comes back as the token of a later one.
+    """
+
+    __tablename__ = "catalogue_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(36))

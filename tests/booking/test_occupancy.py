@@ -312,7 +312,7 @@ def test_what_blocks_a_resource_is_the_same_in_memory_and_in_sql(app, make: Fact
 
     from booking.extensions import db
     from booking.models import Booking, Resource
-    from booking.services.catalogue import read_layout
+    from booking.services.catalogue import current_catalogue
     from booking.services.core import related_bookings
 
     floor = make.resource(name="Floor 1", kind="floor", bookable=False)
@@ -329,7 +329,7 @@ def test_what_blocks_a_resource_is_the_same_in_memory_and_in_sql(app, make: Fact
         if resource.bookable:
             make.booking(resource, someone, at(3, 10), at(3, 11))
     with app.app_context():
-        layout = read_layout()
+        layout = current_catalogue().layout
         for resource in db.session.scalars(select(Resource)):
             in_sql = set(
                 db.session.scalars(select(Booking.resource_id).where(related_bookings(resource)))

@@ -15,8 +15,8 @@ from booking.services.accounts.months import Month
 from booking.services.catalogue import (
     ResourceFilter,
     ResourceSummary,
-    RuleBook,
     closures_during,
+    current_catalogue,
     list_resource_summaries,
     site_zone,
 )
@@ -61,7 +61,7 @@ class OpenStretches:
 def open_stretches(period: Interval) -> OpenStretches:
     """When each bookable resource was open within ``period``."""
     zone = site_zone()
-    book, closures = RuleBook.read(), closures_during(period)
+    book, closures = current_catalogue().rules, closures_during(period)
     holidays = bank_holidays(period, zone)
     resources = list_resource_summaries(ResourceFilter(bookable=True))
     found: dict[tuple[int, tuple[Closure, ...]], int] = {}

@@ -16,7 +16,7 @@ from booking.extensions import db
 from booking.models import Booking, Tenant, User
 from booking.services.accounts.months import Month
 from booking.services.accounts.usage import HELD_TIME
-from booking.services.catalogue import RuleBook
+from booking.services.catalogue import current_catalogue
 from booking.services.core import starting_within, visible_bookings
 from rules import Interval
 from rules.charges import Charge, Stay, Tariff, charge, tariff_of
@@ -91,7 +91,7 @@ class Pricing:
     once per resource."""
 
     def __init__(self) -> None:
-        self.book = RuleBook.read()
+        self.book = current_catalogue().rules
         self.shared: dict[int, Tariff] = {}  # by the rules' identity
         self.tariffs: dict[int, Tariff] = {}  # by resource
 

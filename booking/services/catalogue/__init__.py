@@ -17,7 +17,6 @@ from booking.services.catalogue.closures import (
 from booking.services.catalogue.layout import Layout, Place, read_layout
 from booking.services.catalogue.resources import (
     ResourceFilter,
-    ResourceSummary,
     add_resource,
     create_resource,
     feature_names,
@@ -36,14 +35,21 @@ from booking.services.catalogue.rulebook import (
     describe_rules,
     local_day,
     rules_of,
-    rules_of_every_resource,
     site_zone,
     standing_circumstances,
+)
+from booking.services.catalogue.snapshot import (
+    Catalogue,
+    ResourceSummary,
+    current_catalogue,
+    rules_of_every_resource,
 )
 from booking.services.catalogue.terms import Terms, terms_for
 from booking.services.catalogue.training import Training, request_training, training_overview
 
 __all__ = [
+    "Catalogue",
+    "current_catalogue",
     "Affected",
     "preview_rules",
     "set_rules",

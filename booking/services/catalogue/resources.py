@@ -19,8 +19,9 @@ from booking.errors import (
 )
 from booking.extensions import db
 from booking.models import Booking, Resource, User
-from booking.models.resources import ancestors_on_path, tree_order
+from booking.models.resources import tree_order
 from booking.services.catalogue.rulebook import describe_rules
+from booking.services.catalogue.snapshot import ResourceSummary, current_catalogue
 from booking.services.core import (
     load_claims,
     lock_blocking_path_ids,
@@ -42,25 +43,6 @@ class ResourceFilter:
     min_capacity: int | None = None
     feature: Sequence[str] = ()
     bookable: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ResourceSummary:
-    """A resource as a search lists it: read as plain columns, without its rules."""
-
-    id: int
-    name: str
-    kind: str
-    parent_id: int | None
-    path: str
-    capacity: int | None
-    quantity: int
-    features: list[str]
-
-    @property
-    def ancestor_ids(self) -> list[int]:
-        """Ids from the root down to the parent, read from ``path``."""
-        return ancestors_on_path(self.path)
 
 
 def _matching(filters: ResourceFilter, *columns: Any) -> Any:
@@ -92,11 +74,13 @@ def list_resources(actor: User, filters: ResourceFilter) -> list[Resource]:
 
 
 def list_resource_summaries(filters: ResourceFilter) -> list[ResourceSummary]:
-    """As ``list_resources``, as light summaries (a search may read hundreds)."""
-    columns = [getattr(Resource, name) for name in ResourceSummary.__slots__]
-    rows = db.session.execute(_matching(filters, *columns))
-    found = _with_features([ResourceSummary(*row) for row in rows], filters)
-    return sorted(found, key=lambda summary: tree_order(summary.path))
+    """As ``list_resources``, as light summaries (a search may read hundreds): the kept
+    catalogue's, of the resources the filters match."""
+    catalogue = current_catalogue()
+    if filters == ResourceFilter():
+        return list(catalogue.summaries)
+    matching = set(db.session.scalars(_matching(filters, Resource.id)))
+    return _with_features([s for s in catalogue.summaries if s.id in matching], filters)
 
 
 def feature_names() -> list[str]:

@@ -15,7 +15,8 @@ from booking.access import require
 from booking.extensions import db
 from booking.models import OCCUPYING, Booking, Resource, User
 from booking.services.catalogue.resources import get_resource, update_resource
-from booking.services.catalogue.rulebook import RuleBook, circumstances_for
+from booking.services.catalogue.rulebook import circumstances_for
+from booking.services.catalogue.snapshot import current_catalogue
 from rules import Interval, RuleSet
 from rules.policies import Circumstances, standing_violations
 
@@ -35,7 +36,7 @@ class Affected:
 
 
 def _judge_all(resource: Resource, now: datetime) -> list[Affected]:
-    book = RuleBook.read()
+    book = current_catalogue().rules
     below = select(Resource).where(Resource.path.startswith(resource.path))
     places = {r.id: r for r in db.session.scalars(below)}
     query = (

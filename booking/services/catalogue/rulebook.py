@@ -16,11 +16,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Text, bindparam, cast, or_, select
+from sqlalchemy import bindparam, or_, select
 
 from booking.extensions import db
 from booking.models import Booking, Certification, Closure, Resource, User
-from booking.models.resources import ancestors_on_path
 from booking.services.core import occupying, overlapping, spans_overlap
 from rules import (
     Circumstances,
@@ -91,10 +90,10 @@ def site_rules() -> RuleSet:
 
 
 class RuleBook:
-    """The rules in force on many resources, read in one query: each distinct combination
-    of the rules set above and on a resource is worked out once (most resources share a
-    few), so the ``RuleSet`` values are shared; read its values, and ``describe_rules``
-    for where each came from."""
+    """The rules in force on every resource, kept with the catalogue (``current_catalogue().
+    rules``): each distinct combination of the rules set above and on a resource is worked
+    out once (most resources share a few), so the ``RuleSet`` values are shared; read its
+    values, and ``describe_rules`` for where each came from."""
 
     def __init__(self, set_at: dict[int, str], lineages: dict[int, list[int]]) -> None:
         #: Each resource's own rules as the database holds them (JSON text), where set.
@@ -102,17 +101,6 @@ class RuleBook:
         #: Each resource's ancestors, from the root.
         self.lineages = lineages
         self.memo: dict[tuple[int | str, ...], RuleSet] = {}
-
-    @classmethod
-    def read(cls) -> RuleBook:
-        query = select(Resource.id, Resource.path, cast(Resource.rules, Text))
-        set_at: dict[int, str] = {}
-        lineages: dict[int, list[int]] = {}
-        for rid, path, own in db.session.execute(query):
-            if own and own not in ("{}", "null"):
-                set_at[rid] = own
-            lineages[rid] = ancestors_on_path(path)
-        return cls(set_at, lineages)
 
     def rules_for(self, resource_id: int) -> RuleSet:
         chain = [rid for rid in self.lineages[resource_id] if rid in self.set_at]
@@ -124,12 +112,6 @@ class RuleBook:
                 layers.append(Layer(resource_id, json.loads(own)))
             self.memo[key] = effective_rules(layers)
         return self.memo[key]
-
-
-def rules_of_every_resource() -> dict[int, RuleSet]:
-    """The typed rules in force on every resource, read in one query."""
-    book = RuleBook.read()
-    return {rid: book.rules_for(rid) for rid in book.lineages}
 
 
 def describe_rules(resource: Resource) -> dict[str, dict[str, Any]]:

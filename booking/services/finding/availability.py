@@ -20,13 +20,12 @@ from booking.models import Booking, Resource, User
 from booking.services.catalogue import (
     ResourceFilter,
     ResourceSummary,
-    RuleBook,
     certifications_of,
     circumstances_for,
     closures_during,
+    current_catalogue,
     get_resource,
     list_resource_summaries,
-    read_layout,
     rules_of,
     site_zone,
 )
@@ -156,7 +155,8 @@ def _stage(
     resources: Sequence[ResourceSummary], window: Interval, now: datetime
 ) -> list[_Candidate]:
     """The resources that open during ``window``, in order of the earliest they open."""
-    book, layout = RuleBook.read(), read_layout()
+    catalogue = current_catalogue()
+    book, layout = catalogue.rules, catalogue.layout
     zone = site_zone()
     holidays = bank_holidays(window, zone)
     closures = closures_during(window)
@@ -238,7 +238,7 @@ def needing_training(
 ) -> list[tuple[ResourceSummary, str]]:
     """The bookable resources matching ``filters`` that ``actor`` may not book yet for want
     of a certification (which the search leaves out), each with the reason in words."""
-    book, zone = RuleBook.read(), site_zone()
+    book, zone = current_catalogue().rules, site_zone()
     held: dict[str, date | None] | None = None
     found = []
     for resource in list_resource_summaries(replace(filters, bookable=True)):

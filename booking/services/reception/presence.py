@@ -26,7 +26,7 @@ from sqlalchemy import Row, select
 from booking.access import require
 from booking.extensions import db
 from booking.models import Booking, Tenant, User
-from booking.services.catalogue import Place, local_day, read_layout
+from booking.services.catalogue import Place, current_catalogue, local_day
 from booking.services.core import indexed_overlap, occupying, overlapping
 from booking.services.reception.guests import expected_visitors, visitors_present
 from booking.services.reception.results import (
@@ -103,7 +103,7 @@ def occupancy(actor: User, at: datetime) -> Occupancy:
     """Per floor and bookable resource: its state at ``at``, who is there, and the
     people present on each floor and in the building."""
     require(actor, "run_reception", "see occupancy")
-    layout, local = read_layout(), InZone()
+    layout, local = current_catalogue().layout, InZone()
     soon = Interval(at, at + check_in_from() + INSTANT)
     rows = _present(
         _booking_rows(
@@ -202,7 +202,7 @@ def day_sheet(actor: User, day: date, statuses: Sequence[str] = ()) -> DaySheet:
     then by name), with their statuses; by default those meant to happen (not cancelled,
     rejected or expired)."""
     require(actor, "run_reception", "see the day sheet")
-    layout, local = read_layout(), InZone()
+    layout, local = current_catalogue().layout, InZone()
     window = local_day(day)
     rows = _booking_rows(
         indexed_overlap(window),
@@ -236,7 +236,7 @@ def day_sheet(actor: User, day: date, statuses: Sequence[str] = ()) -> DaySheet:
 def roll_call(actor: User, now: datetime) -> RollCall:
     """Everyone checked in at ``now``, with floor and resource: the fire-alarm list."""
     require(actor, "run_reception", "see the roll-call")
-    layout, local = read_layout(), InZone()
+    layout, local = current_catalogue().layout, InZone()
     rows = _present(
         _booking_rows(Booking.status == "checked_in", Booking.end > now),
         now,
