@@ -101,8 +101,21 @@ def dump_search_result(matches: Sequence[Any]) -> dict[str, Any]:
             text = shown[moment] = moment.astimezone(zone).isoformat()
         return text
 
+    spans: dict[Any, dict[str, str]] = {}  # and so do stretches,
+    lists: dict[tuple[Any, ...], list[dict[str, str]]] = {}  # and whole free days of alike rooms
+
     def span(interval: Any) -> dict[str, str]:
-        return {"start": local(interval.start), "end": local(interval.end)}
+        found = spans.get(interval)
+        if found is None:
+            found = spans[interval] = {"start": local(interval.start), "end": local(interval.end)}
+        return found
+
+    def stretches(free: Sequence[Any]) -> list[dict[str, str]]:
+        key = tuple(free)
+        found = lists.get(key)
+        if found is None:
+            found = lists[key] = [span(interval) for interval in free]
+        return found
 
     return {
         "results": [
@@ -117,7 +130,7 @@ def dump_search_result(matches: Sequence[Any]) -> dict[str, Any]:
                     "features": list(m.resource.features or []),
                 },
                 "first_fit": span(m.first_fit),
-                "free": [span(free) for free in m.availability.free],
+                "free": stretches(m.availability.free),
             }
             for m in matches
         ]

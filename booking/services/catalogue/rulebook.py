@@ -101,8 +101,12 @@ class RuleBook:
         #: Each resource's ancestors, from the root.
         self.lineages = lineages
         self.memo: dict[tuple[int | str, ...], RuleSet] = {}
+        self.resolved: dict[int, RuleSet] = {}  # by resource, as looked up so far
 
     def rules_for(self, resource_id: int) -> RuleSet:
+        found = self.resolved.get(resource_id)
+        if found is not None:
+            return found
         chain = [rid for rid in self.lineages[resource_id] if rid in self.set_at]
         own = self.set_at.get(resource_id)
         key: tuple[int | str, ...] = (*chain, own or "")
@@ -111,7 +115,8 @@ class RuleBook:
             if own:
                 layers.append(Layer(resource_id, json.loads(own)))
             self.memo[key] = effective_rules(layers)
-        return self.memo[key]
+        found = self.resolved[resource_id] = self.memo[key]
+        return found
 
 
 def describe_rules(resource: Resource) -> dict[str, dict[str, Any]]:

@@ -9,7 +9,7 @@ quotas are left to the booking itself, as they depend on what else is booked.
 from __future__ import annotations
 
 import functools
-from bisect import insort
+from bisect import bisect
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -147,10 +147,6 @@ class _Candidate:
         return (self.open_time[0].start, self.resource.name, self.resource.id)
 
 
-def _rank(match: Match) -> tuple[datetime, str, int]:
-    return (match.first_fit.start, match.resource.name, match.resource.id)
-
-
 def _stage(
     resources: Sequence[ResourceSummary], window: Interval, now: datetime
 ) -> list[_Candidate]:
@@ -165,7 +161,7 @@ def _stage(
     shared: dict[tuple[int, tuple[ClosedTime, ...]], tuple[Circumstances, list[Interval]]] = {}
     staged = []
     for resource in resources:
-        ancestors = resource.ancestor_ids
+        ancestors = book.lineages[resource.id]
         rules = book.rules_for(resource.id)
         shut = tuple(c for rid in (None, *ancestors, resource.id) for c in closures.get(rid, ()))
         key = (id(rules), shut)
@@ -206,18 +202,23 @@ def search_availability(
     batch_size = max(limit + limit // 4, 64)
     certifications = functools.cache(lambda: certifications_of(actor))  # read if needed
     matches: list[Match] = []
+    ranks: list[tuple[datetime, str, int]] = []  # each match's, in the same order
     for first in range(0, len(staged), batch_size):
         batch = staged[first : first + batch_size]
-        if len(matches) >= limit and batch[0].earliest > _rank(matches[-1]):
+        if len(matches) >= limit and batch[0].earliest > ranks[-1]:
             break
         whole = first == 0 and len(batch) == len(staged)
         ids = None if whole else {rid for candidate in batch for rid in candidate.related}
         claims = _claims_by_resource(ids, claims_span, now)
         for candidate in batch:
-            if len(matches) >= limit and candidate.earliest > _rank(matches[-1]):
+            if len(matches) >= limit and candidate.earliest > ranks[-1]:
                 break
             resource, rules, context = candidate.resource, candidate.rules, candidate.context
-            mine = [c for rid in candidate.related for c in claims.get(rid, ())]
+            related = candidate.related
+            if len(related) == 1:  # most resources: none above or below is bookable
+                mine = claims.get(related[0], [])
+            else:
+                mine = [c for rid in related for c in claims.get(rid, ())]
             target = Target(resource.id, resource.quantity)
             availability = find_availability(target, mine, window, candidate.open_time, rules)
             fit = first_fit(availability, duration, rules, context)
@@ -228,8 +229,11 @@ def search_availability(
                 if check_certification(fit, rules, held):
                     continue
             fits = stretch_fits(availability, duration, rules, context) if offers else ()
-            insort(matches, Match(resource, availability, fit, fits), key=_rank)
-            del matches[limit:]
+            rank = (fit.start, resource.name, resource.id)
+            at = bisect(ranks, rank)
+            ranks.insert(at, rank)
+            matches.insert(at, Match(resource, availability, fit, fits))
+            del ranks[limit:], matches[limit:]
     return matches
 
 
