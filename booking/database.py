@@ -109,6 +109,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def result_processor(self, dialect: Dialect, coltype: object) -> Any:
         if dialect.name != "sqlite":
+            if self.impl_instance.result_processor(dialect, coltype) is None:
+                return in_utc  # the driver's datetime as it comes, called directly
             return super().result_processor(dialect, coltype)
 
         # SQLite hands back the text SQLAlchemy stored ("2026-12-01 09:00:00.000000");
@@ -120,13 +122,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         return parse
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is UTC:
-            return value
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return in_utc(value)
+
+
+def in_utc(value: datetime | None) -> datetime | None:
+    """A datetime the driver read, aware and in UTC (PostgreSQL's sessions speak UTC, so
+    most come so already and are kept as they are)."""
+    if value is None or value.tzinfo is UTC:
+        return value
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def is_migrated_object(name: str | None, type_: str, _parents: Any) -> bool:

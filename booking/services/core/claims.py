@@ -209,6 +209,6 @@ def load_claims(
     # Fetched at once, not row by row; the database's bounds need no checks (a constraint
     # keeps each booking's start before its end): a search reads thousands.
     return [
-        Claim(rid, unchecked(Interval, (start, end)), units, bid)
+        unchecked(Claim, (rid, unchecked(Interval, (start, end)), units, bid))
         for bid, rid, start, end, units in db.session.connection().execute(query).all()
     ]
