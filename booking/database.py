@@ -13,13 +13,13 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, event
-from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
 from sqlalchemy.types import TypeDecorator
 
 IMMEDIATE = "booking_immediate"
@@ -123,6 +123,22 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return in_utc(value)
+
+
+def instant_reader(dialect: Dialect) -> Callable[[Any], datetime]:
+    """What ``UTCDateTime`` does to each instant the driver reads, as one function: for
+    the rare query that reads its rows raw (``driver_rows``)."""
+    reader: Callable[[Any], datetime] = UTCDateTime().result_processor(dialect, None)
+    return reader
+
+
+def driver_rows(result: CursorResult[*tuple[Any, ...]]) -> Sequence[Any]:
+    """Every row of ``result`` as the driver gives it, and the result closed: no row
+    objects and no type processing (read instants with ``instant_reader``). For the
+    queries that read thousands of rows, where the rows took a third of the time."""
+    rows: Sequence[Any] = result.cursor.fetchall()
+    result.close()
+    return rows
 
 
 def in_utc(value: datetime | None) -> datetime | None:

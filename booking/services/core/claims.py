@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute
 
-from booking.database import SPANS_TABLE
+from booking.database import SPANS_TABLE, driver_rows, instant_reader
 from booking.extensions import db
 from booking.models import OCCUPYING, Booking, Resource
 from rules import Claim, Interval, Target
@@ -206,9 +206,11 @@ def load_claims(
         query = query.where(of)
     if excluding:
         query = query.where(Booking.id.not_in(excluding))
-    # Fetched at once, not row by row; the database's bounds need no checks (a constraint
-    # keeps each booking's start before its end): a search reads thousands.
+    # A search reads thousands: the rows as the driver gives them, and bounds unchecked
+    # (a constraint keeps each booking's start before its end).
+    result = db.session.connection().execute(query)
+    instant = instant_reader(result.dialect)
     return [
-        unchecked(Claim, (rid, unchecked(Interval, (start, end)), units, bid))
-        for bid, rid, start, end, units in db.session.connection().execute(query).all()
+        unchecked(Claim, (rid, unchecked(Interval, (instant(start), instant(end))), units, bid))
+        for bid, rid, start, end, units in driver_rows(result)
     ]
