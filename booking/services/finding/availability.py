@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from bisect import bisect
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -141,6 +141,12 @@ class _Candidate:
     open_time: list[Interval]
     related: list[int]
 
+    def blocking(self, claims: dict[int, list[Claim]]) -> list[Claim]:
+        """Its claims and those of what blocks it, of ``claims`` by resource."""
+        if len(self.related) == 1:  # most resources: none above or below is bookable
+            return claims.get(self.related[0], [])
+        return [claim for rid in self.related for claim in claims.get(rid, ())]
+
     @property
     def earliest(self) -> tuple[datetime, str, int]:
         """The best rank its fit could have: no fit starts before the resource opens."""
@@ -213,28 +219,41 @@ def search_availability(
         for candidate in batch:
             if len(matches) >= limit and candidate.earliest > ranks[-1]:
                 break
-            resource, rules, context = candidate.resource, candidate.rules, candidate.context
-            related = candidate.related
-            if len(related) == 1:  # most resources: none above or below is bookable
-                mine = claims.get(related[0], [])
-            else:
-                mine = [c for rid in related for c in claims.get(rid, ())]
-            target = Target(resource.id, resource.quantity)
-            availability = find_availability(target, mine, window, candidate.open_time, rules)
-            fit = first_fit(availability, duration, rules, context)
-            if fit is None:
+            match = _match(candidate, claims, window, duration, certifications, offers)
+            if match is None:
                 continue
-            if rules.required_certification:
-                held = replace(context, certifications=certifications())
-                if check_certification(fit, rules, held):
-                    continue
-            fits = stretch_fits(availability, duration, rules, context) if offers else ()
-            rank = (fit.start, resource.name, resource.id)
+            rank = (match.first_fit.start, match.resource.name, match.resource.id)
             at = bisect(ranks, rank)
             ranks.insert(at, rank)
-            matches.insert(at, Match(resource, availability, fit, fits))
+            matches.insert(at, match)
             del ranks[limit:], matches[limit:]
     return matches
+
+
+def _match(
+    candidate: _Candidate,
+    claims: dict[int, list[Claim]],
+    window: Interval,
+    duration: timedelta,
+    certifications: Callable[[], dict[str, date | None]],
+    offers: bool,
+) -> Match | None:
+    """``candidate`` as the search offers it to someone holding ``certifications()``
+    (read only if needed), given every claim it examines by resource; None if it has
+    no fit for them."""
+    resource, rules, context = candidate.resource, candidate.rules, candidate.context
+    target = Target(resource.id, resource.quantity)
+    blocking = candidate.blocking(claims)
+    availability = find_availability(target, blocking, window, candidate.open_time, rules)
+    fit = first_fit(availability, duration, rules, context)
+    if fit is None:
+        return None
+    if rules.required_certification:
+        held = replace(context, certifications=certifications())
+        if check_certification(fit, rules, held):
+            return None
+    fits = stretch_fits(availability, duration, rules, context) if offers else ()
+    return Match(resource, availability, fit, fits)
 
 
 def needing_training(
