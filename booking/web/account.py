@@ -7,10 +7,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.clock import now
-from booking.errors import DomainError, InvalidFieldsError
+from booking.errors import InvalidFieldsError
 from booking.models import User
 from booking.services import people
-from booking.web.blueprint import blp
+from booking.web.blueprint import blp, or_404
 from booking.web.session import me, remember, same_site, signed_in
 
 #: Said after asking for a link, whether or not the address is known.
@@ -47,10 +47,7 @@ def new_token() -> str:
 @blp.post("/account/tokens/<int:token_id>/revoke")
 @signed_in
 def revoke_token(token_id: int) -> BaseResponse:
-    try:
-        people.revoke_token(me(), token_id, now())
-    except DomainError:
-        abort(404)
+    or_404(people.revoke_token, me(), token_id, now())
     flash("Revoked: that token no longer works.")
     return redirect(same_site(request.form.get("back"), url_for("web.account")))
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
 from booking.errors import DomainError, problem
 from booking.services.catalogue import site_zone
 
 blp = Blueprint("web", __name__)
+T = TypeVar("T")
 
 
 @blp.app_template_filter("local")
@@ -58,3 +61,12 @@ def not_found(error: Exception) -> Response | tuple[str, int]:
     if request.path.startswith("/api/"):
         return problem(404, "not_found", "Not found", "No such address.")
     return render_template("error.html", title="Not found", message="There is no such page."), 404
+
+
+def or_404(read: Callable[..., T], *args: Any) -> T:
+    """What ``read(*args)`` gives, or the "no such page" page for any refusal: a page never
+    tells apart what does not exist from what the visitor may not see."""
+    try:
+        return read(*args)
+    except DomainError:
+        abort(404)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.clock import now
@@ -16,7 +16,7 @@ from booking.models import KINDS
 from booking.schemas.resources import ResourcePatchSchema, ResourceSchema
 from booking.services import catalogue
 from booking.services.catalogue import ResourceFilter
-from booking.web.blueprint import in_words, local_time
+from booking.web.blueprint import in_words, local_time, or_404
 from booking.web.forms import read_form
 from booking.web.session import for_those_who_can, me
 from booking.web.staff import blp
@@ -72,10 +72,7 @@ def add_resource() -> BaseResponse | tuple[str, int]:
 @for_those_who_can("manage_catalogue")
 def edit_resource(resource_id: int) -> BaseResponse | str | tuple[str, int]:
     """Change a resource: name, place in the tree, size, features; retire it."""
-    try:
-        resource = catalogue.get_resource(resource_id)
-    except DomainError:
-        abort(404)
+    resource = or_404(catalogue.get_resource, resource_id)
     places = [r for r in _tree() if f"/{resource.id}/" not in r.path]
     if request.method == "GET":
         return render_template("staff/resource_edit.html", resource=resource, places=places,

@@ -21,7 +21,7 @@ from booking.services.catalogue import (
     site_zone,
 )
 from booking.services.reservations import BookingDraft
-from booking.web.blueprint import blp
+from booking.web.blueprint import blp, or_404
 from booking.web.finding import REFUSALS, refusal_shown
 from booking.web.forms import BookingForm
 from booking.web.session import me, signed_in
@@ -31,10 +31,7 @@ SCOPES = {"this": "This date only", "following": "This and the following dates",
 
 
 def _open_booking(user: User, booking_id: int) -> Booking:
-    try:
-        booking = reservations.get_booking(user, booking_id)
-    except DomainError:
-        abort(404)
+    booking = or_404(reservations.get_booking, user, booking_id)
     if booking.status not in OCCUPYING:
         abort(404)
     return booking

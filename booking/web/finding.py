@@ -29,7 +29,7 @@ from booking.services.catalogue import (
 )
 from booking.services.finding import Match, needing_training, search_availability
 from booking.services.reservations import BookingDraft, SeriesDraft
-from booking.web.blueprint import blp, local_time
+from booking.web.blueprint import blp, local_time, or_404
 from booking.web.forms import BookingForm, cost_code_from
 from booking.web.my_bookings import made_in_words
 from booking.web.session import me, signed_in
@@ -167,10 +167,7 @@ def _form_defaults() -> dict[str, Any]:
 def book(resource_id: int) -> BaseResponse | str | tuple[str, int]:
     """The booking form; it ends in a confirmation, or in the reasons and alternatives."""
     user = me()
-    try:
-        resource = get_resource(resource_id)
-    except DomainError:
-        abort(404)
+    resource = or_404(get_resource, resource_id)
     terms = terms_for(user, resource, now())
     team = team_of(user)
     if request.method == "GET":

@@ -17,7 +17,7 @@ from booking.models import OCCUPYING, Booking, Closure
 from booking.services import catalogue, displays, feeds, reservations, visitors
 from booking.services.catalogue import get_resource, resource_names
 from booking.services.reservations import BookingQuery
-from booking.web.blueprint import blp
+from booking.web.blueprint import blp, or_404
 from booking.web.session import me, same_site, signed_in
 
 
@@ -73,10 +73,7 @@ def _checkable(booking: Booking, moment: datetime) -> bool:
 @signed_in
 def booking_page(booking_id: int) -> str:
     user = me()
-    try:
-        booking = reservations.get_booking(user, booking_id)
-    except DomainError:
-        abort(404)
+    booking = or_404(reservations.get_booking, user, booking_id)
     return render_template(
         "booking.html",
         booking=booking,
@@ -138,10 +135,7 @@ def ask_to_cancel(booking_id: int) -> str:
     """Ask before cancelling: what goes (this date, or this and the later dates of a
     repeating booking), with "Yes, cancel" and "No, keep it"."""
     user = me()
-    try:
-        booking = reservations.get_booking(user, booking_id)
-    except DomainError:
-        abort(404)
+    booking = or_404(reservations.get_booking, user, booking_id)
     following = request.args.get("following") == "1" and booking.series_id is not None
     later: list[Booking] = []
     if following and booking.series_id is not None:

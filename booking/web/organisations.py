@@ -13,7 +13,7 @@ from booking.errors import DomainError, InvalidFieldsError
 from booking.models import SECTORS, User
 from booking.schemas.people import TenantPatchSchema, TenantSchema, UserPatchSchema
 from booking.services import people
-from booking.web.blueprint import in_words
+from booking.web.blueprint import in_words, or_404
 from booking.web.forms import read_form
 from booking.web.session import for_those_who_can, me
 from booking.web.staff import blp
@@ -50,10 +50,7 @@ def person_token(user_id: int) -> str | tuple[str, int]:
 @for_those_who_can("manage_people")
 def person_page(user_id: int) -> BaseResponse | str | tuple[str, int]:
     """One person: name, role, organisation, and whether they may sign in."""
-    try:
-        person = people.get_user(user_id)
-    except DomainError:
-        abort(404)
+    person = or_404(people.get_user, user_id)
     if request.method == "GET":
         return _person(person, {})
     form = request.form

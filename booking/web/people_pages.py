@@ -3,7 +3,7 @@ data exported or erased; and anyone's own data, downloaded from their account pa
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.access import ROLES
@@ -12,16 +12,13 @@ from booking.errors import DomainError, InvalidFieldsError
 from booking.responses import json_response
 from booking.services import people
 from booking.web.blueprint import blp as pages
-from booking.web.blueprint import in_words
+from booking.web.blueprint import in_words, or_404
 from booking.web.session import for_those_who_can, me, signed_in
 from booking.web.staff import blp
 
 
 def _download(user_id: int) -> Response:
-    try:
-        data = people.export_person(me(), user_id, now())
-    except DomainError:
-        abort(404)
+    data = or_404(people.export_person, me(), user_id, now())
     answer = json_response(data)
     answer.headers["Content-Disposition"] = f'attachment; filename="personal-data-{user_id}.json"'
     return answer
@@ -76,10 +73,7 @@ def person_data(user_id: int) -> Response:
 @for_those_who_can("manage_people")
 def erase(user_id: int) -> BaseResponse | str:
     """Ask first; then pseudonymise the person, keeping their bookings for the accounts."""
-    try:
-        person = people.get_user(user_id)
-    except DomainError:
-        abort(404)
+    person = or_404(people.get_user, user_id)
     if request.method == "GET":
         return render_template("staff/erase.html", person=person)
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.clock import now
@@ -14,7 +14,7 @@ from booking.errors import DomainError, InvalidFieldsError
 from booking.models import Resource
 from booking.schemas.resources import RulesSchema
 from booking.services import catalogue
-from booking.web.blueprint import in_words
+from booking.web.blueprint import in_words, or_404
 from booking.web.forms import read_form
 from booking.web.session import for_those_who_can, me
 from booking.web.staff import blp
@@ -86,10 +86,7 @@ def _page(resource: Resource, typed: dict[str, str], errors: dict[str, list[str]
 @for_those_who_can("manage_catalogue")
 def edit_rules(resource_id: int) -> BaseResponse | str | tuple[str, int]:
     """The form; "Preview" lists what the change would refuse, "Save" saves it."""
-    try:
-        resource = catalogue.get_resource(resource_id)
-    except DomainError:
-        abort(404)
+    resource = or_404(catalogue.get_resource, resource_id)
     if request.method == "GET":
         return _page(resource, typed_from(dict(resource.rules or {})), {})
     typed = {k: v for k, v in request.form.items() if k != "csrf_token"}

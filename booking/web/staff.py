@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from booking.clock import now, today
@@ -21,6 +21,7 @@ from booking.services.catalogue import (
     site_zone,
 )
 from booking.services.reservations import BookingQuery
+from booking.web.blueprint import or_404
 from booking.web.session import for_those_who_can, me
 from rules.localtime import LocalTimeError, localize
 from rules.wording import rules_in_words
@@ -133,10 +134,7 @@ def resource_list() -> str:
 @blp.get("/resources/<int:resource_id>")
 @for_those_who_can("run_reception")
 def resource_rules(resource_id: int) -> str:
-    try:
-        resource = get_resource(resource_id)
-    except DomainError:
-        abort(404)
+    resource = or_404(get_resource, resource_id)
     said = rules_in_words(rules_of(resource))
     return render_template(
         "staff/rules.html", resource=resource, rules=describe_rules(resource), said=said
