@@ -83,7 +83,9 @@ def restore_triggers(connection: Connection) -> list[str]:
     }
     restored = []
     for table, triggers in ((SPANS_TABLE, SPAN_TRIGGERS), (VERSIONS_TABLE, CATALOGUE_TRIGGERS)):
-        missing = [name for name in triggers if table in tables and name not in present]
+        if table not in tables:
+            continue
+        missing = [name for name in triggers if name not in present]
         for name in missing:
             connection.exec_driver_sql(triggers[name])
         if missing and table == SPANS_TABLE:

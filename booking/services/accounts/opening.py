@@ -61,14 +61,14 @@ class OpenStretches:
 def open_stretches(period: Interval) -> OpenStretches:
     """When each bookable resource was open within ``period``."""
     zone = site_zone()
-    book, closures = current_catalogue().rules, closures_during(period)
+    catalogue, closures = current_catalogue(), closures_during(period)
     holidays = bank_holidays(period, zone)
-    resources = list_resource_summaries(ResourceFilter(bookable=True))
+    resources = list_resource_summaries(ResourceFilter(bookable=True), catalogue)
     found: dict[tuple[int, tuple[Closure, ...]], int] = {}
     groups: list[list[Interval]] = []
     group_of = {}
     for resource in resources:
-        rules = book.rules_for(resource.id)
+        rules = catalogue.rules.rules_for(resource.id)
         shut = tuple(
             c for rid in (None, *resource.ancestor_ids, resource.id) for c in closures.get(rid, ())
         )

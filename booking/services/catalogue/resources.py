@@ -21,7 +21,7 @@ from booking.extensions import db
 from booking.models import Booking, Resource, User
 from booking.models.resources import tree_order
 from booking.services.catalogue.rulebook import describe_rules
-from booking.services.catalogue.snapshot import ResourceSummary, current_catalogue
+from booking.services.catalogue.snapshot import Catalogue, ResourceSummary, current_catalogue
 from booking.services.core import (
     load_claims,
     lock_blocking_path_ids,
@@ -73,10 +73,12 @@ def list_resources(actor: User, filters: ResourceFilter) -> list[Resource]:
     return sorted(found, key=lambda resource: tree_order(resource.path))
 
 
-def list_resource_summaries(filters: ResourceFilter) -> list[ResourceSummary]:
-    """As ``list_resources``, as light summaries (a search may read hundreds): the kept
-    catalogue's, of the resources the filters match."""
-    catalogue = current_catalogue()
+def list_resource_summaries(
+    filters: ResourceFilter, catalogue: Catalogue | None = None
+) -> list[ResourceSummary]:
+    """As ``list_resources``, as light summaries (a search may read hundreds): those of
+    ``catalogue`` (by default the current one) that the filters match."""
+    catalogue = catalogue or current_catalogue()
     if filters == ResourceFilter():
         return list(catalogue.summaries)
     matching = set(db.session.scalars(_matching(filters, Resource.id)))

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from booking.access import require
 from booking.models import Booking, Resource, User
 from booking.services.catalogue import (
+    Catalogue,
     ResourceFilter,
     ResourceSummary,
     certifications_of,
@@ -154,10 +155,10 @@ class _Candidate:
 
 
 def _stage(
-    resources: Sequence[ResourceSummary], window: Interval, now: datetime
+    catalogue: Catalogue, resources: Sequence[ResourceSummary], window: Interval, now: datetime
 ) -> list[_Candidate]:
-    """The resources that open during ``window``, in order of the earliest they open."""
-    catalogue = current_catalogue()
+    """The ``resources`` of ``catalogue`` that open during ``window``, in order of the
+    earliest they open."""
     book, layout = catalogue.rules, catalogue.layout
     zone = site_zone()
     holidays = bank_holidays(window, zone)
@@ -202,8 +203,9 @@ def search_availability(
     (in batches). Rules and the hierarchy are applied in memory. A resource needing a
     certification the caller lacks is left out.
     """
-    resources = list_resource_summaries(replace(filters, bookable=True))
-    staged = _stage(resources, window, now)
+    catalogue = current_catalogue()
+    resources = list_resource_summaries(replace(filters, bookable=True), catalogue)
+    staged = _stage(catalogue, resources, window, now)
     claims_span = _claims_span(staged, window)
     batch_size = max(limit + limit // 4, 64)
     certifications = functools.cache(lambda: certifications_of(actor))  # read if needed
@@ -261,11 +263,11 @@ def needing_training(
 ) -> list[tuple[ResourceSummary, str]]:
     """The bookable resources matching ``filters`` that ``actor`` may not book yet for want
     of a certification (which the search leaves out), each with the reason in words."""
-    book, zone = current_catalogue().rules, site_zone()
+    catalogue, zone = current_catalogue(), site_zone()
     held: dict[str, date | None] | None = None
     found = []
-    for resource in list_resource_summaries(replace(filters, bookable=True)):
-        rules = book.rules_for(resource.id)
+    for resource in list_resource_summaries(replace(filters, bookable=True), catalogue):
+        rules = catalogue.rules.rules_for(resource.id)
         if not rules.required_certification:
             continue
         if held is None:
