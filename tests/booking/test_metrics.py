@@ -202,15 +202,21 @@ def test_every_gunicorn_worker_is_counted_whichever_answers_the_scrape(sqlite_te
 
 
 def test_a_gunicorn_worker_sets_aside_what_loading_the_app_made(monkeypatch, tmp_path):
-    """``post_worker_init`` freezes the start-up objects out of the collector's sight."""
+    """``post_worker_init`` freezes the start-up objects out of the collector's sight and
+    leaves a request's objects to reference counting: the young generation is collected
+    only past its threshold, the older ones as often as before."""
     import gc
     import runpy
 
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # read, never made, here
     settings = runpy.run_path(str(PROJECT / "gunicorn.conf.py"))
+    before = gc.get_threshold()
     gc.unfreeze()
     try:
         settings["post_worker_init"](object())
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (settings["YOUNG_COLLECTION_THRESHOLD"], *before[1:])
+        assert settings["YOUNG_COLLECTION_THRESHOLD"] > before[0]
     finally:
         gc.unfreeze()
+        gc.set_threshold(*before)
