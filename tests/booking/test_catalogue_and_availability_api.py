@@ -223,6 +223,38 @@ def test_search_finds_free_resources_earliest_fit_first_and_every_fit_books(clie
             )
 
 
+def test_the_search_shuts_each_resource_by_its_own_its_ancestors_and_the_sites_closures(
+    client, make: Factory, staff
+):
+    """The search works out closed time once per rules and closures alike: each room's
+    free time in it is what its own availability says, whichever level a closure is on."""
+    headers = make.headers(make.user())
+    floors = [make.resource(name=f"Floor {n}", kind="floor", bookable=False) for n in (1, 2)]
+    rooms = {
+        (floor.name, n): make.resource(name=f"{floor.name} room {n}", parent_id=floor.id)
+        for floor in floors
+        for n in (1, 2, 3)
+    }
+    shut = [
+        (None, at(1, 8), at(1, 9)),  # the site
+        (floors[0].id, at(1, 12), at(1, 13)),  # a floor
+        (rooms["Floor 1", 2].id, at(1, 15), at(1, 16)),  # one room, and one on the other floor
+        (rooms["Floor 2", 3].id, at(1, 10), at(1, 11)),
+    ]
+    for resource_id, start, end in shut:
+        body = {"resource_id": resource_id, "start": iso(start), "end": iso(end), "reason": "x"}
+        assert client.post("/api/v1/closures", json=body, headers=staff).status_code == 201
+    window = "start=2026-12-01T07:00&end=2026-12-01T18:00"
+    found = client.get(f"/api/v1/availability?{window}&duration=PT1H", headers=headers)
+    free = {r["resource"]["id"]: r["free"] for r in found.get_json()["results"]}
+    assert set(free) == {room.id for room in rooms.values()}
+    for room in rooms.values():
+        alone = client.get(f"/api/v1/resources/{room.id}/availability?{window}", headers=headers)
+        assert free[room.id] == alone.get_json()["free"], room.name
+    assert free[rooms["Floor 1", 2].id] != free[rooms["Floor 1", 1].id]
+    assert free[rooms["Floor 2", 1].id] != free[rooms["Floor 1", 1].id]
+
+
 @pytest.mark.parametrize("duration", ["PT0S", "1 hour", "P1M", ""])
 def test_search_refuses_bad_durations(client, make: Factory, duration):
     url = f"/api/v1/availability?start=2026-12-01T08:00&end=2026-12-01T18:00&duration={duration}"

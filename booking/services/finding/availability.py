@@ -164,15 +164,20 @@ def _stage(
     holidays = bank_holidays(window, zone)
     closures = closures_during(window)
     # The circumstances and open time depend only on the rules and the closures, which
-    # most resources share: each distinct pair is worked out once.
-    shared: dict[tuple[int, tuple[ClosedTime, ...]], tuple[Circumstances, list[Interval]]] = {}
+    # most resources share: each distinct pair is worked out once. The closures above a
+    # resource are its parent's; few resources have their own.
+    above: dict[int | None, tuple[ClosedTime, ...]] = {}
+    shared: dict[tuple[int, int | None, int | None], tuple[Circumstances, list[Interval]]] = {}
     staged = []
     for resource in resources:
-        ancestors = book.lineages[resource.id]
         rules = book.rules_for(resource.id)
-        shut = tuple(c for rid in (None, *ancestors, resource.id) for c in closures.get(rid, ()))
-        key = (id(rules), shut)
+        parent, own = resource.parent_id, closures.get(resource.id)
+        key = (id(rules), parent, resource.id if own else None)
         if key not in shared:
+            if parent not in above:
+                lineage = (None, *book.lineages[resource.id])
+                above[parent] = tuple(c for rid in lineage for c in closures.get(rid, ()))
+            shut = above[parent] + tuple(own or ())
             days_off = holidays if rules.closed_on_bank_holidays else {}
             context = Circumstances(now, zone, days_off, shut)
             shared[key] = (context, bookable_time(rules, window, context))
