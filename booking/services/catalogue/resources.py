@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,12 +77,19 @@ def list_resource_summaries(
     filters: ResourceFilter, catalogue: Catalogue | None = None
 ) -> list[ResourceSummary]:
     """As ``list_resources``, as light summaries (a search may read hundreds): those of
-    ``catalogue`` (by default the current one) that the filters match."""
+    ``catalogue`` (by default the current one) that the filters match. Whether each can
+    be booked is read from the catalogue, so a search of everything bookable asks the
+    database nothing more."""
     catalogue = catalogue or current_catalogue()
-    if filters == ResourceFilter():
-        return list(catalogue.summaries)
-    matching = set(db.session.scalars(_matching(filters, Resource.id)))
-    return _with_features([s for s in catalogue.summaries if s.id in matching], filters)
+    found = catalogue.summaries
+    if filters.bookable is not None:
+        places = catalogue.layout.places
+        found = [s for s in found if places[s.id].bookable == filters.bookable]
+    in_sql = replace(filters, bookable=None, feature=())
+    if in_sql != ResourceFilter():
+        matching = set(db.session.scalars(_matching(in_sql, Resource.id)))
+        found = [s for s in found if s.id in matching]
+    return _with_features(found, filters) if filters.feature else list(found)
 
 
 def feature_names() -> list[str]:
