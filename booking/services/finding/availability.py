@@ -165,18 +165,22 @@ def _stage(
     closures = closures_during(window)
     # The circumstances and open time depend only on the rules and the closures, which
     # most resources share: each distinct pair is worked out once. The closures above a
-    # resource are its parent's; few resources have their own.
+    # resource are its parent's, worked out once per parent and kept as one object per
+    # distinct set (so alike sets are told apart by identity, not hashed again); few
+    # resources have closures of their own.
+    alike: dict[tuple[ClosedTime, ...], tuple[ClosedTime, ...]] = {}
     above: dict[int | None, tuple[ClosedTime, ...]] = {}
-    shared: dict[tuple[int, int | None, int | None], tuple[Circumstances, list[Interval]]] = {}
+    shared: dict[tuple[int, int, int | None], tuple[Circumstances, list[Interval]]] = {}
     staged = []
     for resource in resources:
         rules = book.rules_for(resource.id)
         parent, own = resource.parent_id, closures.get(resource.id)
-        key = (id(rules), parent, resource.id if own else None)
+        if parent not in above:
+            lineage = (None, *book.lineages[resource.id])
+            shut_above = tuple(c for rid in lineage for c in closures.get(rid, ()))
+            above[parent] = alike.setdefault(shut_above, shut_above)
+        key = (id(rules), id(above[parent]), resource.id if own else None)
         if key not in shared:
-            if parent not in above:
-                lineage = (None, *book.lineages[resource.id])
-                above[parent] = tuple(c for rid in lineage for c in closures.get(rid, ()))
             shut = above[parent] + tuple(own or ())
             days_off = holidays if rules.closed_on_bank_holidays else {}
             context = Circumstances(now, zone, days_off, shut)
