@@ -15,12 +15,12 @@ from booking.services.accounts.months import Month
 from booking.services.catalogue import (
     ResourceFilter,
     ResourceSummary,
-    closures_during,
+    closures_in_force,
     current_catalogue,
     list_resource_summaries,
     site_zone,
 )
-from rules import Closure, Interval, bank_holidays, clip, open_time
+from rules import Interval, bank_holidays, clip, open_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +61,16 @@ class OpenStretches:
 def open_stretches(period: Interval) -> OpenStretches:
     """When each bookable resource was open within ``period``."""
     zone = site_zone()
-    catalogue, closures = current_catalogue(), closures_during(period)
+    catalogue = current_catalogue()
+    shutting = closures_in_force(period, catalogue.rules.lineages)
     holidays = bank_holidays(period, zone)
     resources = list_resource_summaries(ResourceFilter(bookable=True), catalogue)
-    found: dict[tuple[int, tuple[Closure, ...]], int] = {}
+    found: dict[tuple[int, int], int] = {}
     groups: list[list[Interval]] = []
     group_of = {}
     for resource in resources:
-        rules = catalogue.rules.rules_for(resource.id)
-        shut = tuple(
-            c for rid in (None, *resource.ancestor_ids, resource.id) for c in closures.get(rid, ())
-        )
-        key = (id(rules), shut)
+        rules, shut = catalogue.rules.rules_for(resource.id), shutting(resource)
+        key = (id(rules), id(shut))
         if key not in found:
             days_off = holidays if rules.closed_on_bank_holidays else {}
             found[key] = len(groups)

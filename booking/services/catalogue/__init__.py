@@ -9,6 +9,7 @@ from booking.services.catalogue.certifications import (
 from booking.services.catalogue.closures import (
     ImportResult,
     closures_during,
+    closures_in_force,
     create_closure,
     delete_closure,
     import_closures,
@@ -68,6 +69,7 @@ __all__ = [
     "certifications_of",
     "circumstances_for",
     "closures_during",
+    "closures_in_force",
     "create_closure",
     "create_resource",
     "feature_names",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -13,6 +14,7 @@ from booking.errors import InvalidFieldsError, NotFoundError
 from booking.extensions import db
 from booking.models import Booking, Closure, Resource, User
 from booking.services.catalogue.rulebook import rules_of, site_rules, site_zone
+from booking.services.catalogue.snapshot import ResourceSummary
 from booking.services.core import occupying, overlapping, transactional
 from calendars.importing import CalendarFileError, ImportedEvent, imported_events
 from rules import Closure as ClosedTime
@@ -29,6 +31,35 @@ def closures_during(window: Interval) -> dict[int | None, list[ClosedTime]]:
     for rid, start, end, reason in db.session.execute(query):
         found[rid].append(ClosedTime(Interval(start, end), reason))
     return found
+
+
+def closures_in_force(
+    window: Interval, lineages: Mapping[int, Sequence[int]]
+) -> Callable[[ResourceSummary], tuple[ClosedTime, ...]]:
+    """What gives each resource its closures touching ``window``: the site's, its
+    ancestors' (``lineages``: each resource's, from the root) and its own.
+
+    Resources shut alike get the very same tuple, so a caller that works something out
+    once per set of closures can key it by identity, without hashing the closures again;
+    what is above a resource is worked out once per parent."""
+    closures = closures_during(window)
+    alike: dict[tuple[ClosedTime, ...], tuple[ClosedTime, ...]] = {}
+    above: dict[int | None, tuple[ClosedTime, ...]] = {}
+
+    def shutting(resource: ResourceSummary) -> tuple[ClosedTime, ...]:
+        parent = resource.parent_id
+        if parent not in above:
+            found = tuple(
+                c for rid in (None, *lineages[resource.id]) for c in closures.get(rid, ())
+            )
+            above[parent] = alike.setdefault(found, found)
+        own = closures.get(resource.id)
+        if not own:
+            return above[parent]
+        whole = above[parent] + tuple(own)
+        return alike.setdefault(whole, whole)
+
+    return shutting
 
 
 def list_closures(

@@ -23,7 +23,7 @@ from booking.services.catalogue import (
     ResourceSummary,
     certifications_of,
     circumstances_for,
-    closures_during,
+    closures_in_force,
     current_catalogue,
     get_resource,
     list_resource_summaries,
@@ -44,7 +44,6 @@ from rules import (
     find_availability,
     first_fit,
 )
-from rules import Closure as ClosedTime
 from rules.policies import check_certification, lacking_training
 
 
@@ -162,26 +161,15 @@ def _stage(
     book, layout = catalogue.rules, catalogue.layout
     zone = site_zone()
     holidays = bank_holidays(window, zone)
-    closures = closures_during(window)
+    shutting = closures_in_force(window, book.lineages)
     # The circumstances and open time depend only on the rules and the closures, which
-    # most resources share: each distinct pair is worked out once. The closures above a
-    # resource are its parent's, worked out once per parent and kept as one object per
-    # distinct set (so alike sets are told apart by identity, not hashed again); few
-    # resources have closures of their own.
-    alike: dict[tuple[ClosedTime, ...], tuple[ClosedTime, ...]] = {}
-    above: dict[int | None, tuple[ClosedTime, ...]] = {}
-    shared: dict[tuple[int, int, int | None], tuple[Circumstances, list[Interval]]] = {}
+    # most resources share: each distinct pair is worked out once.
+    shared: dict[tuple[int, int], tuple[Circumstances, list[Interval]]] = {}
     staged = []
     for resource in resources:
-        rules = book.rules_for(resource.id)
-        parent, own = resource.parent_id, closures.get(resource.id)
-        if parent not in above:
-            lineage = (None, *book.lineages[resource.id])
-            shut_above = tuple(c for rid in lineage for c in closures.get(rid, ()))
-            above[parent] = alike.setdefault(shut_above, shut_above)
-        key = (id(rules), id(above[parent]), resource.id if own else None)
+        rules, shut = book.rules_for(resource.id), shutting(resource)
+        key = (id(rules), id(shut))
         if key not in shared:
-            shut = above[parent] + tuple(own or ())
             days_off = holidays if rules.closed_on_bank_holidays else {}
             context = Circumstances(now, zone, days_off, shut)
             shared[key] = (context, bookable_time(rules, window, context))
